@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Entry point: build the Go driver into bin/ when its sources are newer than
+# the binary (or use a prebuilt bin/nfsbundle-build), then run it with all
+# arguments. Works from any current directory.
+set -euo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+bin="$top/bin/nfsbundle-build"
+export NFSBUNDLE_TOP="$top"
+
+stale() {
+	[ -x "$bin" ] || return 0
+	# A source release ships prebuilt drivers and no Go sources to compare.
+	[ -f "$top/go.mod" ] || return 1
+	[ -n "$(find "$top/go.mod" "$top/go.sum" "$top/cmd" "$top/internal" "$top"/*/ \
+		-maxdepth 0 -newer "$bin" 2>/dev/null | head -1)" ] && return 0
+	[ -n "$(find "$top" -path "$top/build" -prune -o -path "$top/dist" -prune -o \
+		-path "$top/.git" -prune -o -name '*.go' -newer "$bin" -print -quit)" ]
+}
+
+if [ ! -x "$bin" ] && [ -x "$top/bin/nfsbundle-build-$(uname -m)" ]; then
+	bin="$top/bin/nfsbundle-build-$(uname -m)"
+elif stale; then
+	if ! command -v go >/dev/null 2>&1; then
+		for g in /usr/local/go/bin/go /usr/lib/go/bin/go; do
+			[ -x "$g" ] && PATH="$(dirname "$g"):$PATH" && break
+		done
+	fi
+	if ! command -v go >/dev/null 2>&1; then
+		echo "build.sh: Go is not installed and no prebuilt driver is in $top/bin." >&2
+		echo "build.sh: install Go 1.22 or newer (https://go.dev/dl/ or 'apt-get install golang-go') and rerun." >&2
+		exit 127
+	fi
+	mkdir -p "$top/bin"
+	(cd "$top" && CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" ./cmd/build) || {
+		echo "build.sh: building the Go driver failed (see above)." >&2
+		exit 1
+	}
+	mv -f "$bin.tmp" "$bin"
+fi
+exec "$bin" "$@"
