@@ -12,10 +12,9 @@ stale() {
 	[ -x "$bin" ] || return 0
 	# A source release ships prebuilt drivers and no Go sources to compare.
 	[ -f "$top/go.mod" ] || return 1
-	[ -n "$(find "$top/go.mod" "$top/go.sum" "$top/cmd" "$top/internal" "$top"/*/ \
-		-maxdepth 0 -newer "$bin" 2>/dev/null | head -1)" ] && return 0
-	[ -n "$(find "$top" -path "$top/build" -prune -o -path "$top/dist" -prune -o \
-		-path "$top/.git" -prune -o -name '*.go' -newer "$bin" -print -quit)" ]
+	[ -n "$(find "$top" \( -path "$top/build" -o -path "$top/dist" -o -path "$top/.git" \
+		-o -path "$top/bin" \) -prune -o \( -name '*.go' -o -name go.mod -o -name go.sum \) \
+		-newer "$bin" -print -quit)" ]
 }
 
 if [ ! -x "$bin" ] && [ -x "$top/bin/nfsbundle-build-$(uname -m)" ]; then

@@ -1,0 +1,253 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/importer"
+	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+	"github.com/nfsbundle/nfsbundle/internal/paths"
+	"github.com/nfsbundle/nfsbundle/internal/run"
+	"github.com/nfsbundle/nfsbundle/kbuild"
+	"github.com/nfsbundle/nfsbundle/tree"
+)
+
+// binFlags are the options of `build.sh bin`.
+type binFlags struct {
+	target      targetFlags
+	source      string
+	tree        string
+	withoutRDMA bool
+	jobs        int
+}
+
+func init() {
+	var f binFlags
+	cmd := &cobra.Command{
+		Use:   "bin",
+		Short: "Build the NFS stack for the target kernel and package it into dist/",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_, err := runBin(cmd.Context(), f)
+			return err
+		},
+	}
+	fl := cmd.Flags()
+	f.target.register(fl)
+	fl.StringVar(&f.source, "source", "", "kernel source tarball to import the upstream NFS code from (default: /usr/src/linux-source-<series>.tar.xz, else apt-get download)")
+	fl.StringVar(&f.tree, "tree", "", "force a source tree (main|legacy) instead of choosing by kernel version")
+	fl.BoolVar(&f.withoutRDMA, "without-rpcrdma", false, "do not build RDMA support (rpcrdma)")
+	fl.IntVarP(&f.jobs, "jobs", "j", runtime.NumCPU(), "parallel make jobs")
+	rootCmd.AddCommand(cmd)
+}
+
+// stage logs one line per pipeline stage with its duration.
+func stage(name string, fn func() (string, error)) error {
+	start := time.Now()
+	msg, err := fn()
+	if err != nil {
+		return err
+	}
+	logrus.Infof("%-8s %s (%.1fs)", name+":", msg, time.Since(start).Seconds())
+	return nil
+}
+
+// runBin is the pipeline: detect -> select -> import -> kbuild -> finish.
+func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
+	top, err := paths.Top()
+	if err != nil {
+		return nil, err
+	}
+	version, err := readVersion(top)
+	if err != nil {
+		return nil, err
+	}
+	var t detect.Target
+	if err := stage("detect", func() (string, error) {
+		t, err = detectTarget(ctx, f.target)
+		return fmt.Sprintf("%s %s, kernel %s, compiler %s", t.Distro.ID, t.Distro.VersionID, t.Kernel.Release, t.Compiler.Found), err
+	}); err != nil {
+		return nil, err
+	}
+	if err := checkTarget(t); err != nil {
+		return nil, err
+	}
+	buildDir := paths.BuildDir(top, t.Kernel.Release)
+	if err := writeJSON(filepath.Join(buildDir, "target.json"), t); err != nil {
+		return nil, err
+	}
+
+	var sel tree.Selection
+	if err := stage("select", func() (string, error) {
+		trees, err := tree.Load(filepath.Join(top, "kernel-src"))
+		if err != nil {
+			return "", err
+		}
+		sel, err = tree.Select(trees, t.Kernel.Version, f.tree)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("tree %s: %s", sel.Tree.Name, sel.Reason), nil
+	}); err != nil {
+		return nil, err
+	}
+	bundleVersion := version
+	if sel.Tree.Legacy {
+		bundleVersion += "-legacy"
+	}
+
+	src := filepath.Join(buildDir, "src")
+	if err := stage("import", func() (string, error) {
+		return importTree(ctx, top, f.source, sel.Tree, bundleVersion, src, buildDir)
+	}); err != nil {
+		return nil, err
+	}
+
+	params := kbuild.Params{KDir: t.Kernel.HeadersDir, Src: src, Jobs: f.jobs, Config: t.Config,
+		WithoutRDMA: f.withoutRDMA, CC: os.Getenv("CC")}
+	vars, err := kbuild.ConfigAssignments(t.Config, f.withoutRDMA)
+	if err != nil {
+		return nil, err
+	}
+	var kb *kbuild.Result
+	if err := stage("kbuild", func() (string, error) {
+		kb, err = kbuild.Run(ctx, params, filepath.Join(buildDir, "build.log"))
+		if err != nil {
+			return "", err
+		}
+		if err := checkModules(kb, f.withoutRDMA); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%d modules, log %s", len(kb.Modules), kb.Log), nil
+	}); err != nil {
+		return nil, err
+	}
+
+	var res *finish.Result
+	if err := stage("finish", func() (string, error) {
+		res, err = finish.Run(ctx, kb, finish.Options{KVer: t.Kernel.Release, Version: bundleVersion,
+			Tree: sel.Tree.Name, Legacy: sel.Tree.Legacy, BuildDir: buildDir, Compress: t.Config.Compress,
+			SigHash: t.Config.SigHash, MakeVars: vars})
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%d modules staged in %s (unsigned, compression: %s)", len(res.Modules),
+			filepath.Join(res.StageRoot, res.ModDir), orNone(res.Compress)), nil
+	}); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// checkTarget stops on facts that make a build pointless.
+func checkTarget(t detect.Target) error {
+	c := t.Compiler
+	switch {
+	case c.Path == "":
+		return fmt.Errorf("no C compiler found; the headers expect %q: install it (apt-get install build-essential, or gcc-%d)", c.Expected, c.ExpectedMajor)
+	case c.Mismatch:
+		logrus.Warnf("compiler %s (gcc %d) differs from the one the kernel was built with (%q): modules may fail to build or load; install gcc-%d and set CC=gcc-%[4]d",
+			c.Path, c.FoundMajor, c.Expected, c.ExpectedMajor, c.ExpectedMajor, c.ExpectedMajor)
+	}
+	if t.OFED.Mismatch(t.Kernel.Release) {
+		return fmt.Errorf("Mellanox OFED at %s was built for kernel %s, not the target %s: reinstall MOFED for %s (mlnxofedinstall --add-kernel-support) or build with --no-ofed",
+			t.OFED.Dir, t.OFED.ForKernel, t.Kernel.Release, t.Kernel.Release)
+	}
+	return nil
+}
+
+func importTree(ctx context.Context, top, source string, tr *tree.Tree, bundleVersion, src, buildDir string) (string, error) {
+	tarball, err := importer.FindTarball(ctx, source, tr.UpstreamSeries, paths.Cache())
+	if err != nil {
+		return "", err
+	}
+	plist, err := importer.ReadPaths(tr.PathsFile())
+	if err != nil {
+		return "", err
+	}
+	up, err := importer.Extract(ctx, tarball, plist, paths.Cache())
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(up.UpstreamVersion, tr.UpstreamSeries+".") {
+		return "", fmt.Errorf("source tarball %s is Linux %s, but tree %s needs the %s series", tarball, up.UpstreamVersion, tr.Name, tr.UpstreamSeries)
+	}
+	layer := importer.Layer{PatchesDir: tr.PatchesDir(), FilesDir: tr.FilesDir(), Kbuild: tr.KbuildFile(),
+		Generated: map[string]string{"include/linux/nfs_bundle_version.h": importer.VersionHeader(bundleVersion, gitDescribe(ctx, top))}}
+	if err := importer.Prepare(ctx, up.Dir, layer, src); err != nil {
+		return "", err
+	}
+	if err := writeJSON(filepath.Join(buildDir, "import.json"), up); err != nil {
+		return "", err
+	}
+	cached := ""
+	if up.CacheHit {
+		cached = ", cached"
+	}
+	return fmt.Sprintf("Linux %s from %s (sha256 %s%s)", up.UpstreamVersion, tarball, up.SHA256[:16], cached), nil
+}
+
+// checkModules makes sure every module we promise was built.
+func checkModules(kb *kbuild.Result, withoutRDMA bool) error {
+	have := map[string]bool{}
+	for _, m := range kb.Modules {
+		have[m.Name] = true
+	}
+	var missing []string
+	for _, m := range kbuild.ExpectedModules(withoutRDMA) {
+		if !have[m] {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("the build produced no %s (log %s)", strings.Join(missing, ", "), kb.Log)
+	}
+	return nil
+}
+
+func readVersion(top string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(top, "VERSION"))
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(data)), nil
+}
+
+// gitDescribe names the commit this tree was built from, or "unknown"
+// (source releases have no .git).
+func gitDescribe(ctx context.Context, top string) string {
+	out, err := run.Output(ctx, "git", "-C", top, "describe", "--always", "--dirty", "--tags")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return fileutil.WriteAtomic(path, append(data, '\n'), 0o644)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}

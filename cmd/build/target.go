@@ -1,0 +1,52 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/pflag"
+
+	"github.com/nfsbundle/nfsbundle/detect"
+)
+
+// targetFlags choose the target kernel; shared by every command that needs one.
+type targetFlags struct {
+	kernel string
+	kdir   string
+	noOFED bool
+}
+
+func (f *targetFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.kernel, "kernel", "", "target kernel release (default: $KVER, else the running kernel, else the newest with headers)")
+	fs.StringVar(&f.kdir, "kdir", "", "kernel headers tree to build against (any location)")
+	fs.BoolVar(&f.noOFED, "no-ofed", false, "ignore an installed Mellanox OFED and build for the inbox RDMA stack")
+}
+
+// detectTarget runs the detect stage for these flags, fetching headers when
+// the distribution has a way to and the host has none.
+func detectTarget(ctx context.Context, f targetFlags) (detect.Target, error) {
+	start := time.Now()
+	release := f.kernel
+	if release == "" {
+		release = os.Getenv("KVER")
+	}
+	opts := detect.Options{Root: "/", Release: release, KDir: f.kdir, NoOFED: f.noOFED,
+		IDOverride: os.Getenv(detect.IDOverrideEnv), RunCmd: detect.LiveRunner}
+	t, err := detect.Detect(ctx, opts)
+	if err != nil {
+		t, err = fetchMissingHeaders(ctx, opts, t, err)
+		if err != nil {
+			return t, err
+		}
+	}
+	if t.Kernel.Note != "" {
+		logrus.Warn(t.Kernel.Note)
+	}
+	logrus.Debugf("detect: %s kernel %s, headers %s (%.1fs)", t.Distro.ID, t.Kernel.Release, t.Kernel.HeadersDir, time.Since(start).Seconds())
+	return t, nil
+}

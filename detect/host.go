@@ -1,0 +1,169 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package detect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// Options are the user's choices that steer detection.
+type Options struct {
+	Root       string // "/" except in tests
+	Release    string // --kernel or KVER=
+	KDir       string // --kdir
+	NoOFED     bool   // --no-ofed
+	IDOverride string // ID_OVERRIDE=
+	// Commands run on the live host; nil in tests (treated as absent).
+	RunCmd func(ctx context.Context, name string, args ...string) (string, error)
+}
+
+// Detect runs every detector. The returned error is the first fatal one;
+// a *NoHeadersError or ErrNoHeadersAtAll lets the caller fetch headers.
+func Detect(ctx context.Context, o Options) (Target, error) {
+	if o.Root == "" {
+		o.Root = "/"
+	}
+	var t Target
+	var err error
+	t.Arch = machineArch()
+	if t.Distro, err = DetectDistro(o.Root, o.IDOverride); err != nil {
+		return t, err
+	}
+	t.Kernel, err = SelectKernel(KernelQuery{Root: o.Root, Release: o.Release, KDir: o.KDir,
+		Running: runningRelease(o.Root), Family: t.Distro.Family})
+	if err != nil {
+		return t, err
+	}
+	if t.Config, err = ReadConfig(t.Kernel.HeadersDir); err != nil {
+		return t, err
+	}
+	t.Compiler = hostCompiler(ctx, o, t)
+	if o.NoOFED {
+		t.OFED = OFED{Disabled: true}
+	} else {
+		info, _ := o.run(ctx, "ofed_info", "-s")
+		t.OFED = DetectOFED(OFEDQuery{Root: o.Root, Release: t.Kernel.Release, Arch: t.Arch, InfoOutput: info})
+	}
+	sb, _ := o.run(ctx, "mokutil", "--sb-state")
+	t.SecureBoot = DetectSecureBoot(o.Root, sb)
+	return t, nil
+}
+
+func (o Options) run(ctx context.Context, name string, args ...string) (string, error) {
+	if o.RunCmd == nil {
+		return "", errors.New("no command runner")
+	}
+	return o.RunCmd(ctx, name, args...)
+}
+
+// LiveRunner runs a host command and returns its combined output.
+func LiveRunner(ctx context.Context, name string, args ...string) (string, error) {
+	if _, err := exec.LookPath(name); err != nil {
+		return "", err
+	}
+	out, err := exec.CommandContext(ctx, name, args...).CombinedOutput()
+	return string(out), err
+}
+
+// runningRelease is uname -r; a fixture root may pin it in proc/sys/kernel/osrelease.
+func runningRelease(root string) string {
+	if root != "/" {
+		if data, err := os.ReadFile(root + "/proc/sys/kernel/osrelease"); err == nil {
+			return strings.TrimSpace(string(data))
+		}
+		return ""
+	}
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		return ""
+	}
+	return unix.ByteSliceToString(u.Release[:])
+}
+
+// hostCompiler finds the compiler the headers ask for (gcc-12 on Debian 6.1)
+// and compares its version with the one the kernel was built with.
+func hostCompiler(ctx context.Context, o Options, t Target) Compiler {
+	expected := t.Config.Values["CONFIG_CC_VERSION_TEXT"]
+	name := ExpectedCC(t.Kernel.HeadersDir)
+	if cc := os.Getenv("CC"); cc != "" {
+		name = cc
+	}
+	if name == "" {
+		name = "gcc"
+	}
+	path, err := exec.LookPath(name)
+	if err != nil && name != "gcc" {
+		if p, err2 := exec.LookPath("gcc"); err2 == nil {
+			path, err = p, nil
+		}
+	}
+	if err != nil {
+		return Compiler{Expected: expected, ExpectedMajor: CompilerMajor(expected), Path: ""}
+	}
+	out, _ := o.run(ctx, path, "--version")
+	first, _, _ := strings.Cut(out, "\n")
+	return CompareCompiler(expected, first, path)
+}
+
+func machineArch() string {
+	switch runtime.GOARCH {
+	case "amd64":
+		return "x86_64"
+	case "arm64":
+		return "aarch64"
+	case "ppc64le":
+		return "ppc64le"
+	}
+	return runtime.GOARCH
+}
+
+// DebArch maps a machine arch to Debian's name.
+func DebArch(arch string) string {
+	switch arch {
+	case "x86_64":
+		return "amd64"
+	case "aarch64":
+		return "arm64"
+	case "ppc64le":
+		return "ppc64el"
+	}
+	return arch
+}
+
+// Summary is one line per fact, for logs.
+func (t Target) Summary() []string {
+	return []string{
+		fmt.Sprintf("distro: %s %s (%s family)", t.Distro.ID, t.Distro.VersionID, t.Distro.Family),
+		fmt.Sprintf("kernel: %s (upstream %s, chosen by %s), headers %s", t.Kernel.Release, t.Kernel.Version, t.Kernel.Chosen, t.Kernel.HeadersDir),
+		fmt.Sprintf("config: modversions=%v module_sig=%v hash=%s compress=%s builtin=%v", t.Config.Modversions, t.Config.ModuleSig, orNone(t.Config.SigHash), orNone(t.Config.Compress), t.Config.Builtin),
+		fmt.Sprintf("compiler: %s (headers expect %q)", orNone(t.Compiler.Found), t.Compiler.Expected),
+		fmt.Sprintf("ofed: %s", t.OFED.describe()),
+		fmt.Sprintf("secure boot: %s (%s)", t.SecureBoot.State, t.SecureBoot.Source),
+	}
+}
+
+func (o OFED) describe() string {
+	switch {
+	case o.Disabled:
+		return "ignored (--no-ofed)"
+	case !o.Installed:
+		return "not installed (inbox RDMA stack)"
+	}
+	return fmt.Sprintf("%s at %s (dkms=%v, built for %s)", orNone(o.Version), orNone(o.Dir), o.DKMS, orNone(o.ForKernel))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}

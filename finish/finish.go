@@ -1,0 +1,167 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+// Package finish is the finish stage: strip -> sign -> compress each built
+// module into a tree laid out as it installs, keep unstripped copies for a
+// debug package, run depmod over the staged tree and record a manifest.
+package finish
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
+	"github.com/nfsbundle/nfsbundle/internal/run"
+	"github.com/nfsbundle/nfsbundle/kbuild"
+)
+
+// Signer signs a stripped module in place with the given hash algorithm.
+type Signer interface {
+	SignFile(path, hash string) error
+}
+
+// Module is one staged module.
+type Module struct {
+	Name       string `json:"name"`
+	RelPath    string `json:"rel_path"`   // below ModDir, e.g. net/sunrpc/sunrpc.ko(.xz)
+	Path       string `json:"path"`       // staged file
+	DebugPath  string `json:"debug_path"` // unstripped, unsigned copy
+	SrcVersion string `json:"srcversion"`
+	Signed     bool   `json:"signed"`
+}
+
+// Result is the manifest of the staged modules (build/<kver>/finish.json).
+type Result struct {
+	KVer      string   `json:"kver"`
+	Version   string   `json:"version"`
+	Tree      string   `json:"tree"`
+	Legacy    bool     `json:"legacy"`
+	StageRoot string   `json:"stage_root"`
+	DebugRoot string   `json:"debug_root"`
+	ModDir    string   `json:"mod_dir"` // lib/modules/<kver>/updates/nfsbundle
+	Compress  string   `json:"compress,omitempty"`
+	MakeVars  []string `json:"make_vars"`
+	Src       string   `json:"src"`
+	Modules   []Module `json:"modules"`
+}
+
+// Options steer the stage.
+type Options struct {
+	KVer     string
+	Version  string
+	Tree     string
+	Legacy   bool
+	BuildDir string // build/<kver>
+	Compress string // "", gzip, xz, zstd (the target's CONFIG_MODULE_COMPRESS_*)
+	SigHash  string // CONFIG_MODULE_SIG_HASH
+	Signer   Signer // nil: unsigned
+	MakeVars []string
+}
+
+// ManifestPath is where Run writes the Result.
+func ManifestPath(buildDir string) string { return filepath.Join(buildDir, "finish.json") }
+
+// Run stages every module of kb.
+func Run(ctx context.Context, kb *kbuild.Result, o Options) (*Result, error) {
+	res := &Result{KVer: o.KVer, Version: o.Version, Tree: o.Tree, Legacy: o.Legacy,
+		StageRoot: filepath.Join(o.BuildDir, "stage"), DebugRoot: filepath.Join(o.BuildDir, "debug"),
+		ModDir: filepath.Join("lib/modules", o.KVer, "updates/nfsbundle"), Compress: o.Compress,
+		MakeVars: o.MakeVars, Src: kb.Src}
+	// A fresh stage each time: what is staged is exactly this build.
+	for _, d := range []string{res.StageRoot, res.DebugRoot} {
+		if err := os.RemoveAll(d); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range kb.Modules {
+		sm, err := stageOne(ctx, m, res, o)
+		if err != nil {
+			return nil, fmt.Errorf("staging %s: %w", m.Name, err)
+		}
+		res.Modules = append(res.Modules, sm)
+	}
+	if err := depmod(ctx, res.StageRoot, o.KVer); err != nil {
+		return nil, err
+	}
+	data, _ := json.MarshalIndent(res, "", "  ")
+	return res, fileutil.WriteAtomic(ManifestPath(o.BuildDir), data, 0o644)
+}
+
+func stageOne(ctx context.Context, m kbuild.Module, res *Result, o Options) (Module, error) {
+	sm := Module{Name: m.Name, RelPath: m.RelPath,
+		DebugPath: filepath.Join(res.DebugRoot, res.ModDir, m.RelPath),
+		Path:      filepath.Join(res.StageRoot, res.ModDir, m.RelPath)}
+	if err := fileutil.CopyFile(m.Path, sm.DebugPath, 0o644); err != nil {
+		return sm, err
+	}
+	if err := os.MkdirAll(filepath.Dir(sm.Path), 0o755); err != nil {
+		return sm, err
+	}
+	// Strip before signing: stripping would remove the signature.
+	if _, err := run.Output(ctx, "strip", "--strip-debug", "-o", sm.Path, m.Path); err != nil {
+		return sm, err
+	}
+	info, err := readInfo(sm.Path)
+	if err != nil {
+		return sm, err
+	}
+	sm.SrcVersion = info.First("srcversion")
+	if o.Signer != nil {
+		if err := o.Signer.SignFile(sm.Path, o.SigHash); err != nil {
+			return sm, err
+		}
+		sm.Signed = true
+	}
+	if o.Compress != "" {
+		p, err := Compress(ctx, sm.Path, o.Compress)
+		if err != nil {
+			return sm, err
+		}
+		sm.Path, sm.RelPath = p, m.RelPath+filepath.Ext(p)
+	}
+	return sm, nil
+}
+
+func readInfo(path string) (modinfo.Info, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return modinfo.Read(f)
+}
+
+// Compress replaces path with path.<ext> compressed the way the kernel's
+// own modules_install does, and returns the new path.
+func Compress(ctx context.Context, path, kind string) (string, error) {
+	var args []string
+	var ext string
+	switch kind {
+	case "xz":
+		// The kernel's in-kernel xz decompressor needs the crc32 check.
+		args, ext = []string{"xz", "--check=crc32", "--lzma2=dict=1MiB", "-f", "-q", path}, ".xz"
+	case "zstd":
+		args, ext = []string{"zstd", "-q", "-f", "--rm", "-T1", path}, ".zst"
+	case "gzip":
+		args, ext = []string{"gzip", "-n", "-f", "-9", path}, ".gz"
+	default:
+		return "", fmt.Errorf("unknown module compression %q", kind)
+	}
+	if _, err := run.Output(ctx, args[0], args[1:]...); err != nil {
+		return "", err
+	}
+	return path + ext, nil
+}
+
+// depmod writes modules.dep and friends for the staged tree so tools that
+// read it (modprobe -d, the VM test) resolve our modules.
+func depmod(ctx context.Context, root, kver string) error {
+	if _, err := run.Output(ctx, "depmod", "-b", root, kver); err != nil {
+		return fmt.Errorf("depmod over the staged modules failed: %w", err)
+	}
+	return nil
+}

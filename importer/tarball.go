@@ -1,0 +1,127 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package importer
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/nfsbundle/nfsbundle/internal/run"
+)
+
+// FindTarball returns the kernel source tarball to import from: the explicit
+// path, else an installed /usr/src/linux-source-<series>.tar.*, else one
+// fetched with `apt-get download linux-source-<series>` into the cache.
+func FindTarball(ctx context.Context, explicit, series, cacheRoot string) (string, error) {
+	if explicit != "" {
+		if _, err := os.Stat(explicit); err != nil {
+			return "", fmt.Errorf("--source %s: %w", explicit, err)
+		}
+		return filepath.Abs(explicit)
+	}
+	for _, ext := range []string{"tar.xz", "tar.bz2", "tar.gz", "tar"} {
+		p := fmt.Sprintf("/usr/src/linux-source-%s.%s", series, ext)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return fetchSourceDeb(ctx, series, cacheRoot)
+}
+
+// fetchSourceDeb downloads Debian's linux-source-<series> (no root needed)
+// and unpacks it in the cache; the tarball inside is what we import.
+func fetchSourceDeb(ctx context.Context, series, cacheRoot string) (string, error) {
+	pkg := "linux-source-" + series
+	dir := filepath.Join(cacheRoot, "source-debs", pkg)
+	want := filepath.Join(dir, "root/usr/src", pkg+".tar.xz")
+	if _, err := os.Stat(want); err == nil {
+		return want, nil
+	}
+	if _, err := exec.LookPath("apt-get"); err != nil {
+		return "", fmt.Errorf("no kernel source tarball for %s: pass --source <linux-%s.y tarball> (kernel.org or Debian's linux-source-%s)", series, series, series)
+	}
+	logrus.Infof("import: fetching %s with apt-get download (no local source tarball)", pkg)
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".fetch-*")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	if _, err := run.OutputIn(ctx, tmp, nil, "apt-get", "download", pkg); err != nil {
+		return "", fmt.Errorf("fetching %s failed: %w\npass --source <tarball>, or run 'apt-get update' and retry", pkg, err)
+	}
+	debs, _ := filepath.Glob(filepath.Join(tmp, pkg+"_*.deb"))
+	if len(debs) != 1 {
+		return "", fmt.Errorf("apt-get download %s produced %d packages", pkg, len(debs))
+	}
+	if _, err := run.Output(ctx, "dpkg-deb", "-x", debs[0], filepath.Join(tmp, "root")); err != nil {
+		return "", err
+	}
+	os.Remove(debs[0])
+	os.RemoveAll(dir)
+	if err := os.Rename(tmp, dir); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(want); err != nil {
+		return "", fmt.Errorf("%s holds no %s", pkg, filepath.Base(want))
+	}
+	return want, nil
+}
+
+// FileSHA256 hashes a file.
+func FileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// topDir returns the tarball's top directory ("linux-source-6.1",
+// "linux-6.1.192") from its first member, reading no further.
+func topDir(ctx context.Context, tarball string) (string, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "tar", "-tf", tarball)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", err
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return "", err
+	}
+	line, rerr := bufio.NewReader(out).ReadString('\n')
+	cancel()
+	cmd.Wait()
+	line = strings.TrimSpace(line)
+	if rerr != nil || line == "" {
+		return "", corrupt(tarball, stderr.String())
+	}
+	top, _, _ := strings.Cut(strings.TrimPrefix(line, "./"), "/")
+	return top, nil
+}
+
+func corrupt(tarball, detail string) error {
+	return fmt.Errorf("source tarball %s is corrupt, truncated or not a kernel source tarball (%s); download it again or pass another --source",
+		tarball, strings.TrimSpace(run.Tail(detail, 3)))
+}

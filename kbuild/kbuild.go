@@ -1,0 +1,228 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package kbuild
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/sirupsen/logrus"
+)
+
+// Module is one built .ko in the source tree.
+type Module struct {
+	Name    string `json:"name"`
+	RelPath string `json:"rel_path"` // e.g. net/sunrpc/sunrpc.ko
+	Path    string `json:"path"`
+}
+
+// Result is what the kbuild stage produced.
+type Result struct {
+	Src     string
+	Log     string
+	Modules []Module
+	Args    []string
+}
+
+// BuildError is a failed build with its first real error.
+type BuildError struct {
+	Log   string
+	First string
+	Hint  string
+}
+
+func (e *BuildError) Error() string {
+	msg := "kernel module build failed"
+	if e.First != "" {
+		msg += ":\n  " + e.First
+	}
+	if e.Hint != "" {
+		msg += "\nhint: " + e.Hint
+	}
+	return msg + "\nfull log: " + e.Log
+}
+
+// Run builds every module with one make invocation, logging to logPath.
+func Run(ctx context.Context, p Params, logPath string) (*Result, error) {
+	args, err := MakeArgs(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+		return nil, err
+	}
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	fmt.Fprintf(logf, "# make %s\n", strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, "make", args...)
+	cmd.Env = cleanEnv(os.Environ())
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	var compiled atomic.Int64
+	done := make(chan struct{})
+	go func() { copyCounting(pr, logf, &compiled); close(done) }()
+	stop := progress(&compiled)
+	err = cmd.Run()
+	pw.Close()
+	<-done
+	stop()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("build interrupted: %w", ctx.Err())
+		}
+		logf.Sync()
+		return nil, firstError(logPath)
+	}
+	mods, err := FindModules(p.Src)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Src: p.Src, Log: logPath, Modules: mods, Args: args}, nil
+}
+
+// cleanEnv drops make variables inherited from a calling make, which would
+// change how kbuild behaves.
+func cleanEnv(env []string) []string {
+	var out []string
+	for _, e := range env {
+		k, _, _ := strings.Cut(e, "=")
+		switch k {
+		case "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "M", "KBUILD_EXTMOD", "O", "ARCH_OVERRIDE":
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func copyCounting(r io.Reader, w io.Writer, n *atomic.Int64) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(strings.TrimSpace(line), "CC [M]") {
+			n.Add(1)
+		}
+		io.WriteString(w, line+"\n")
+	}
+}
+
+// progress logs how many files were compiled every 15 s.
+func progress(n *atomic.Int64) func() {
+	t := time.NewTicker(15 * time.Second)
+	quit := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-t.C:
+				logrus.Infof("kbuild: %d files compiled so far", n.Load())
+			case <-quit:
+				return
+			}
+		}
+	}()
+	return func() { t.Stop(); close(quit) }
+}
+
+var (
+	ccErrRe     = regexp.MustCompile(`^(\S+?):(\d+):(\d+:)? (fatal error|error): (.*)$`)
+	modpostRe   = regexp.MustCompile(`^ERROR: (modpost: )?(.*)$`)
+	makeErrRe   = regexp.MustCompile(`^make(\[\d+\])?: \*\*\* (.*)$`)
+	missingHdr  = regexp.MustCompile(`fatal error: (\S+): No such file or directory`)
+	implicitDec = regexp.MustCompile(`implicit declaration of function '([^']+)'`)
+)
+
+// firstError scans the log for the first compiler, modpost or make error.
+func firstError(logPath string) error {
+	f, err := os.Open(logPath)
+	if err != nil {
+		return &BuildError{Log: logPath}
+	}
+	defer f.Close()
+	var fallback string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case ccErrRe.MatchString(line):
+			return &BuildError{Log: logPath, First: line, Hint: hintFor(line)}
+		case modpostRe.MatchString(line):
+			return &BuildError{Log: logPath, First: line, Hint: "a symbol the modules need is missing or duplicated in the target kernel: check that the target's built-in options match (build.sh detect)"}
+		case fallback == "" && makeErrRe.MatchString(line):
+			fallback = line
+		}
+	}
+	return &BuildError{Log: logPath, First: fallback, Hint: "see the full log"}
+}
+
+func hintFor(line string) string {
+	if m := missingHdr.FindStringSubmatch(line); m != nil {
+		return fmt.Sprintf("the target headers have no %s: this kernel's API differs from what the tree expects (try --tree, or check the headers package is complete)", m[1])
+	}
+	if m := implicitDec.FindStringSubmatch(line); m != nil {
+		return fmt.Sprintf("%s does not exist in this kernel: the tree needs a compat probe for it", m[1])
+	}
+	return "the target kernel's API differs from what the tree expects, or the compiler differs from the one the headers were built with (build.sh detect shows both)"
+}
+
+// FindModules lists the modules the last build produced: modules.order when
+// kbuild wrote one (so stale .ko files of an earlier configuration are not
+// picked up), else every .ko under src. Sorted by path.
+func FindModules(src string) ([]Module, error) {
+	if data, err := os.ReadFile(filepath.Join(src, "modules.order")); err == nil {
+		return fromOrder(src, string(data))
+	}
+	var mods []Module
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".ko") {
+			rel, _ := filepath.Rel(src, p)
+			mods = append(mods, Module{Name: strings.TrimSuffix(d.Name(), ".ko"), RelPath: rel, Path: p})
+		}
+		return nil
+	})
+	sort.Slice(mods, func(i, j int) bool { return mods[i].RelPath < mods[j].RelPath })
+	return mods, err
+}
+
+// fromOrder reads modules.order: absolute paths (6.1 external builds),
+// "kernel/"-prefixed ones in old kernels, ".o" names in 6.5+.
+func fromOrder(src, order string) ([]Module, error) {
+	var mods []Module
+	for _, l := range strings.Fields(order) {
+		rel := strings.TrimPrefix(l, "kernel/")
+		if filepath.IsAbs(rel) {
+			r, err := filepath.Rel(src, rel)
+			if err != nil || strings.HasPrefix(r, "..") {
+				return nil, fmt.Errorf("modules.order lists %s outside %s", l, src)
+			}
+			rel = r
+		}
+		rel = strings.TrimSuffix(strings.TrimSuffix(rel, ".ko"), ".o") + ".ko"
+		p := filepath.Join(src, rel)
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("modules.order lists %s but it was not built", rel)
+		}
+		mods = append(mods, Module{Name: strings.TrimSuffix(filepath.Base(rel), ".ko"), RelPath: rel, Path: p})
+	}
+	sort.Slice(mods, func(i, j int) bool { return mods[i].RelPath < mods[j].RelPath })
+	return mods, nil
+}
