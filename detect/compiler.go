@@ -14,15 +14,17 @@ import (
 
 var versionRe = regexp.MustCompile(`(\d+)\.(\d+)(\.\d+)?`)
 
+var parenRe = regexp.MustCompile(`\([^)]*\)`)
+
 // CompilerMajor returns the major version in a compiler banner such as
-// "gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0": the last x.y[.z] wins because
-// distributions put their own text in parentheses first.
+// "gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0". Distributions put their own
+// versions in parentheses, so those are dropped before taking the first x.y.
 func CompilerMajor(banner string) int {
-	m := versionRe.FindAllStringSubmatch(banner, -1)
-	if len(m) == 0 {
+	m := versionRe.FindStringSubmatch(parenRe.ReplaceAllString(banner, ""))
+	if m == nil {
 		return 0
 	}
-	n, _ := strconv.Atoi(m[len(m)-1][1])
+	n, _ := strconv.Atoi(m[1])
 	return n
 }
 

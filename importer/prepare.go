@@ -14,7 +14,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
@@ -93,31 +95,65 @@ func ApplyPatches(ctx context.Context, tree, dir string) error {
 	patches, _ := filepath.Glob(filepath.Join(dir, "*.patch"))
 	sort.Strings(patches)
 	for _, p := range patches {
+		// -r -: no .rej files in the tree; the failed hunk is shown from the patch.
 		cmd := exec.CommandContext(ctx, "patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch", "-r", "-", "-d", tree, "-i", p)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return &PatchError{Patch: p, Output: run.Tail(string(out), 12), Reject: rejectedHunk(ctx, tree, p)}
+			return &PatchError{Patch: p, Output: run.Tail(string(out), 12), Reject: rejectedHunk(p, string(out))}
 		}
 	}
 	return nil
 }
 
-// rejectedHunk reruns the patch in dry-run mode with rejects to stdout-like
-// output; GNU patch prints the failing hunk numbers, which we return as-is,
-// plus the hunk text from a reject file written to a temporary location.
-func rejectedHunk(ctx context.Context, tree, patch string) string {
-	rej, err := os.CreateTemp("", "nfsbundle-rej-*")
+var (
+	patchingRe = regexp.MustCompile(`^patching file (\S+)`)
+	hunkFailRe = regexp.MustCompile(`^Hunk #(\d+) FAILED`)
+)
+
+// rejectedHunk returns the text of the first failed hunk named in patch's
+// output ("patching file X" ... "Hunk #N FAILED"), read from the patch file.
+func rejectedHunk(patchFile, output string) string {
+	var file string
+	for _, l := range strings.Split(output, "\n") {
+		if m := patchingRe.FindStringSubmatch(l); m != nil {
+			file = m[1]
+		}
+		if m := hunkFailRe.FindStringSubmatch(l); m != nil && file != "" {
+			n, _ := strconv.Atoi(m[1])
+			return hunkText(patchFile, file, n)
+		}
+	}
+	return ""
+}
+
+// hunkText returns hunk n (1-based) of file's section in a unified diff.
+func hunkText(patchFile, file string, n int) string {
+	data, err := os.ReadFile(patchFile)
 	if err != nil {
 		return ""
 	}
-	rej.Close()
-	defer os.Remove(rej.Name())
-	exec.CommandContext(ctx, "patch", "-p1", "--batch", "--forward", "--dry-run", "-r", rej.Name(), "-d", tree, "-i", patch).Run()
-	data, _ := os.ReadFile(rej.Name())
-	return run.Tail(string(data), 30)
+	var out []string
+	inFile, hunk := false, 0
+	for _, l := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(l, "+++ "):
+			name := strings.Fields(strings.TrimPrefix(l, "+++ "))
+			inFile = len(name) > 0 && strings.HasSuffix(name[0], "/"+file)
+			hunk = 0
+			continue
+		case strings.HasPrefix(l, "diff ") || strings.HasPrefix(l, "--- "):
+			continue
+		case inFile && strings.HasPrefix(l, "@@"):
+			hunk++
+		}
+		if inFile && hunk == n {
+			out = append(out, l)
+		}
+	}
+	return run.Tail(strings.Join(out, "\n"), 30)
 }
 
 // copyTree copies regular files (and their dirs) from src over dst.

@@ -51,7 +51,7 @@ func init() {
 	fl.StringVar(&f.source, "source", "", "kernel source tarball to import the upstream NFS code from (default: /usr/src/linux-source-<series>.tar.xz, else apt-get download)")
 	fl.StringVar(&f.tree, "tree", "", "force a source tree (main|legacy) instead of choosing by kernel version")
 	fl.BoolVar(&f.withoutRDMA, "without-rpcrdma", false, "do not build RDMA support (rpcrdma)")
-	fl.IntVarP(&f.jobs, "jobs", "j", runtime.NumCPU(), "parallel make jobs")
+	fl.IntVarP(&f.jobs, "jobs", "j", numCPU(), "parallel make jobs")
 	rootCmd.AddCommand(cmd)
 }
 
@@ -251,3 +251,5 @@ func orNone(s string) string {
 	}
 	return s
 }
+
+func numCPU() int { return runtime.NumCPU() }

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Foundation benchmark, one run, same imported tree:
+#  (a) full `./build.sh bin` (warm import cache, clean objects) against a
+#      plain `make -C KDIR M=<src> <same CONFIG vars> modules`, overhead ratio
+#      (target < 1.05);
+#  (b) a no-change rebuild with ./build.sh bin (target < 3 s).
+# Usage: bench/foundation.sh [extra build.sh bin flags]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
+
+./build.sh bin "$@" >/dev/null 2>&1 # warm the import cache and the driver binary
+manifest=$(ls -t build/*/finish.json | head -1)
+kver=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["kver"])' "$manifest")
+src="$top/build/$kver/src"
+kdir=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["kernel"]["headers_dir"])' "$top/build/$kver/target.json")
+mapfile -t vars < <(python3 -c 'import json,sys;print("\n".join(json.load(open(sys.argv[1]))["make_vars"]))' "$manifest")
+jobs=$(nproc)
+
+make -s -C "$kdir" M="$src" clean >/dev/null 2>&1
+t0=$(now); ./build.sh bin -j "$jobs" "$@" >/dev/null 2>&1; t1=$(now)
+driver=$(secs "$t0" "$t1")
+
+make -s -C "$kdir" M="$src" clean >/dev/null 2>&1
+t0=$(now); make -C "$kdir" M="$src" -j"$jobs" "${vars[@]}" modules >/dev/null 2>&1; t1=$(now)
+plain=$(secs "$t0" "$t1")
+
+# Bring the tree back in line with the driver's last build, then time a no-change rebuild.
+./build.sh bin "$@" >/dev/null 2>&1
+t0=$(now); ./build.sh bin "$@" >/dev/null 2>&1; t1=$(now)
+nochange=$(secs "$t0" "$t1")
+
+echo "kernel:                 $kver (-j$jobs)"
+echo "full ./build.sh bin:    ${driver} s"
+echo "plain make M=:          ${plain} s"
+echo "overhead ratio:         $(awk -v a="$driver" -v b="$plain" 'BEGIN{printf "%.3f", a/b}') (target < 1.05)"
+echo "no-change rebuild:      ${nochange} s (target < 3 s)"

@@ -1,0 +1,149 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sirupsen/logrus"
+	"github.com/spf13/cobra"
+
+	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+	"github.com/nfsbundle/nfsbundle/internal/paths"
+	"github.com/nfsbundle/nfsbundle/internal/run"
+)
+
+func init() {
+	var noInstall bool
+	var pkgs string
+	cmd := &cobra.Command{
+		Use:   "test",
+		Short: "Run the whole test suite: real builds, unit and integration tests",
+		Long: `Installs what the tests need (as root: apt-get update once, then the
+packages listed in .ci/packages.d/*.txt), builds the stack for the default
+target with and without rpcrdma, then runs go vet and every Go test with
+NFSBUNDLE_INTEGRATION=1 so the real-tool tests run instead of skipping.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTests(cmd.Context(), !noInstall, pkgs)
+		},
+	}
+	cmd.Flags().BoolVar(&noInstall, "no-install", false, "do not apt-get install the test dependencies")
+	cmd.Flags().StringVar(&pkgs, "pkg", "./...", "Go packages to test")
+	rootCmd.AddCommand(cmd)
+}
+
+func runTests(ctx context.Context, install bool, pkgs string) error {
+	top, err := paths.Top()
+	if err != nil {
+		return err
+	}
+	if install {
+		if err := installTestDeps(ctx, top); err != nil {
+			return err
+		}
+	}
+	// The real build of the full stack is the foundation's integration
+	// test; its manifests feed the package, signing and VM tests.
+	env := []string{"NFSBUNDLE_INTEGRATION=1"}
+	noRDMA, err := runBin(ctx, binFlags{withoutRDMA: true, jobs: defaultJobs()})
+	if err != nil {
+		return fmt.Errorf("build without rpcrdma: %w", err)
+	}
+	saved := filepath.Join(filepath.Dir(finish.ManifestPath(paths.BuildDir(top, noRDMA.KVer))), "finish-without-rpcrdma.json")
+	if err := fileutil.CopyFile(finish.ManifestPath(paths.BuildDir(top, noRDMA.KVer)), saved, 0o644); err != nil {
+		return err
+	}
+	res, err := runBin(ctx, binFlags{jobs: defaultJobs()})
+	if err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	env = append(env, "NFSBUNDLE_STAGE="+finish.ManifestPath(paths.BuildDir(top, res.KVer)),
+		"NFSBUNDLE_STAGE_NO_RDMA="+saved, paths.TopEnv+"="+top)
+	if err := goTool(ctx, top, env, "vet", "./..."); err != nil {
+		return fmt.Errorf("go vet: %w", err)
+	}
+	start := time.Now()
+	// -p 1: integration tests share the staged build, dpkg and the CPU.
+	if err := goTool(ctx, top, env, "test", "-count=1", "-p", "1", "-timeout", "50m", pkgs); err != nil {
+		return &exitCodeError{code: 1, err: fmt.Errorf("tests failed (%.0fs)", time.Since(start).Seconds())}
+	}
+	logrus.Infof("test: all tests passed (%.0fs)", time.Since(start).Seconds())
+	return nil
+}
+
+func defaultJobs() int { return numCPU() }
+
+func goTool(ctx context.Context, top string, env []string, args ...string) error {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = top
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
+}
+
+// installTestDeps installs every package named in .ci/packages.d/*.txt
+// when running as root on a Debian-like host.
+func installTestDeps(ctx context.Context, top string) error {
+	pkgs, err := testPackages(filepath.Join(top, ".ci/packages.d"))
+	if err != nil {
+		return err
+	}
+	if os.Geteuid() != 0 {
+		logrus.Warnf("test: not root, not installing %d test packages (they must already be installed)", len(pkgs))
+		return nil
+	}
+	if _, err := exec.LookPath("apt-get"); err != nil {
+		logrus.Warn("test: no apt-get, not installing test packages")
+		return nil
+	}
+	start := time.Now()
+	env := append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+	steps := [][]string{
+		{"apt-get", "-o", "DPkg::Lock::Timeout=600", "update", "-q"},
+		append([]string{"apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", "--no-install-recommends"}, pkgs...),
+	}
+	for _, s := range steps {
+		cmd := exec.CommandContext(ctx, s[0], s[1:]...)
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("%s: %v\n%s", strings.Join(s[:4], " "), err, run.Tail(string(out), 15))
+		}
+	}
+	logrus.Infof("test: %d packages installed (%.0fs)", len(pkgs), time.Since(start).Seconds())
+	return nil
+}
+
+func testPackages(dir string) ([]string, error) {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(fh)
+		for sc.Scan() {
+			l := strings.TrimSpace(sc.Text())
+			if l == "" || strings.HasPrefix(l, "#") || seen[l] {
+				continue
+			}
+			seen[l] = true
+			out = append(out, l)
+		}
+		fh.Close()
+	}
+	sort.Strings(out)
+	return out, nil
+}
