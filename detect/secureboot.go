@@ -10,7 +10,7 @@ import (
 )
 
 // secureBootVar is the EFI global variable holding the Secure Boot flag.
-const secureBootVar = "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0a9d9f21e64"
+const secureBootVar = "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
 
 // DetectSecureBoot reads `mokutil --sb-state` output when given, else the
 // EFI variable under root (4 attribute bytes, then the value byte).

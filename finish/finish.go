@@ -101,8 +101,14 @@ func stageOne(ctx context.Context, m kbuild.Module, res *Result, o Options) (Mod
 	if err := os.MkdirAll(filepath.Dir(sm.Path), 0o755); err != nil {
 		return sm, err
 	}
-	// Strip before signing: stripping would remove the signature.
-	if _, err := run.Output(ctx, "strip", "--strip-debug", "-o", sm.Path, m.Path); err != nil {
+	// Strip before signing: stripping would remove the signature. Strip to
+	// a temporary name so a reader never sees a half-written module.
+	tmp := sm.Path + ".tmp"
+	if _, err := run.Output(ctx, "strip", "--strip-debug", "-o", tmp, m.Path); err != nil {
+		os.Remove(tmp)
+		return sm, err
+	}
+	if err := os.Rename(tmp, sm.Path); err != nil {
 		return sm, err
 	}
 	info, err := readInfo(sm.Path)

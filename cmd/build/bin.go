@@ -23,6 +23,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 	"github.com/nfsbundle/nfsbundle/kbuild"
+	"github.com/nfsbundle/nfsbundle/sign"
 	"github.com/nfsbundle/nfsbundle/tree"
 )
 
@@ -33,6 +34,8 @@ type binFlags struct {
 	tree        string
 	withoutRDMA bool
 	jobs        int
+	signKey     string
+	signCert    string
 }
 
 func init() {
@@ -51,6 +54,8 @@ func init() {
 	fl.StringVar(&f.source, "source", "", "kernel source tarball to import the upstream NFS code from (default: /usr/src/linux-source-<series>.tar.xz, else apt-get download)")
 	fl.StringVar(&f.tree, "tree", "", "force a source tree (main|legacy) instead of choosing by kernel version")
 	fl.BoolVar(&f.withoutRDMA, "without-rpcrdma", false, "do not build RDMA support (rpcrdma)")
+	fl.StringVar(&f.signKey, "sign-key", "", "private key to sign modules with (default $MODULE_SIGN_PRIV_KEY; encrypted keys read $KBUILD_SIGN_PIN)")
+	fl.StringVar(&f.signCert, "sign-cert", "", "certificate of the signing key (default $MODULE_SIGN_PUB_KEY)")
 	fl.IntVarP(&f.jobs, "jobs", "j", numCPU(), "parallel make jobs")
 	rootCmd.AddCommand(cmd)
 }
@@ -85,6 +90,15 @@ func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
 	}
 	if err := checkTarget(t); err != nil {
 		return nil, err
+	}
+	// A key that cannot be used stops the build before anything is built:
+	// never unsigned modules when signed ones were asked for.
+	signer, err := sign.Resolve(f.signKey, f.signCert)
+	if err != nil {
+		return nil, err
+	}
+	if signer == nil && t.SecureBoot.State == "enabled" {
+		logrus.Warn("Secure Boot is enabled and no signing key was given (MODULE_SIGN_PRIV_KEY/MODULE_SIGN_PUB_KEY or --sign-key/--sign-cert): the modules will not load on this machine")
 	}
 	buildDir := paths.BuildDir(top, t.Kernel.Release)
 	if err := writeJSON(filepath.Join(buildDir, "target.json"), t); err != nil {
@@ -141,16 +155,28 @@ func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
 	if err := stage("finish", func() (string, error) {
 		res, err = finish.Run(ctx, kb, finish.Options{KVer: t.Kernel.Release, Version: bundleVersion,
 			Tree: sel.Tree.Name, Legacy: sel.Tree.Legacy, BuildDir: buildDir, Compress: t.Config.Compress,
-			SigHash: t.Config.SigHash, MakeVars: vars})
+			SigHash: t.Config.SigHash, MakeVars: vars, Signer: finishSigner(signer)})
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("%d modules staged in %s (unsigned, compression: %s)", len(res.Modules),
-			filepath.Join(res.StageRoot, res.ModDir), orNone(res.Compress)), nil
+		signed := "unsigned"
+		if signer != nil {
+			signed = fmt.Sprintf("%d signed by %s", signer.Signed(), signer.Describe())
+		}
+		return fmt.Sprintf("%d modules staged in %s (%s, compression: %s)", len(res.Modules),
+			filepath.Join(res.StageRoot, res.ModDir), signed, orNone(res.Compress)), nil
 	}); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// finishSigner keeps a nil *sign.Signer from becoming a non-nil interface.
+func finishSigner(s *sign.Signer) finish.Signer {
+	if s == nil {
+		return nil
+	}
+	return s
 }
 
 // checkTarget stops on facts that make a build pointless.

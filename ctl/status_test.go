@@ -1,0 +1,108 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package ctl
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestStatus(t *testing.T) {
+	tests := []struct {
+		fixture string
+		stack   Stack
+		version string
+		modules []string
+		pipefs  []string
+		lines   []string
+	}{
+		{"ours", StackOurs, "1.0.0",
+			[]string{"sunrpc", "auth_rpcgss", "nfs_acl", "grace", "lockd", "nfs", "nfsv3", "nfsv4"},
+			[]string{"/var/lib/nfs/rpc_pipefs"},
+			[]string{"version: 1.0.0 (v1.0.0-3-gabcdef012345)", "kernel modules: sunrpc auth_rpcgss nfs_acl grace lockd nfs nfsv3 nfsv4",
+				"services: skipped (systemd not running)", "rpc_pipefs: /var/lib/nfs/rpc_pipefs", "expose_id_in_mountstats: Y"}},
+		{"inbox", StackInbox, "",
+			[]string{"sunrpc", "nfs_acl", "grace", "lockd", "nfs", "nfsv3"}, []string{},
+			[]string{"version: inbox stack loaded", "rpc_pipefs: not mounted"}},
+		{"notloaded", StackNotLoaded, "", []string{}, []string{},
+			[]string{"version: not loaded", "kernel modules: \n"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.fixture, func(t *testing.T) {
+			st, err := GetStatus(context.Background(), fixture(tc.fixture), &fakeExec{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Stack != tc.stack || st.Version != tc.version {
+				t.Errorf("stack %q version %q, want %q %q", st.Stack, st.Version, tc.stack, tc.version)
+			}
+			if !reflect.DeepEqual(st.Modules, tc.modules) {
+				t.Errorf("modules %v, want %v", st.Modules, tc.modules)
+			}
+			if !reflect.DeepEqual(st.RPCPipefs, tc.pipefs) {
+				t.Errorf("rpc_pipefs %v, want %v", st.RPCPipefs, tc.pipefs)
+			}
+			if st.InstalledVersion != "1.0.0" || !strings.HasSuffix(st.InstalledPath, "updates/nfsbundle/net/sunrpc/sunrpc.ko") {
+				t.Errorf("installed %q %q", st.InstalledVersion, st.InstalledPath)
+			}
+			var buf bytes.Buffer
+			st.Print(&buf)
+			for _, l := range tc.lines {
+				if !strings.Contains(buf.String(), l) {
+					t.Errorf("output lacks %q:\n%s", l, buf.String())
+				}
+			}
+		})
+	}
+}
+
+func TestStatusServicesWithSystemd(t *testing.T) {
+	r := fixture("ours")
+	r.RunRoot = t.TempDir()
+	writeFile(t, filepath.Join(r.RunRoot, "systemd", "system", ".keep"), "")
+	ex := &fakeExec{path: map[string]bool{"systemctl": true}, out: map[string]string{}}
+	states := make([]string, len(NFSServices))
+	for i, u := range NFSServices {
+		states[i] = "inactive"
+		if u == "rpcbind.socket" || u == "rpc-statd.service" {
+			states[i] = "active"
+		}
+	}
+	ex.out["systemctl is-active "+strings.Join(NFSServices, " ")] = strings.Join(states, "\n") + "\n"
+	st, err := GetStatus(context.Background(), r, ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	st.Print(&buf)
+	if !strings.Contains(buf.String(), "services: rpc-statd.service rpcbind.socket\n") {
+		t.Errorf("services line wrong:\n%s", buf.String())
+	}
+	// without systemctl the services are skipped, not an error
+	st, _ = GetStatus(context.Background(), r, &fakeExec{})
+	if st.ServicesSkipped != "systemctl not found" {
+		t.Errorf("skipped = %q", st.ServicesSkipped)
+	}
+}
+
+func TestParseProcModules(t *testing.T) {
+	in := "nfsv4 1093632 2 - Live 0x0\nsunrpc 692224 3 nfsv4,lockd, Live 0x0 (OE)\nlockd 1 - - Live 0x0\n"
+	mods, err := ParseProcModules(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := moduleNames(mods); !reflect.DeepEqual(got, []string{"lockd", "sunrpc", "nfsv4"}) {
+		t.Errorf("load order %v", got)
+	}
+	if !reflect.DeepEqual(mods[1].UsedBy, []string{"nfsv4", "lockd"}) || mods[1].RefCount != 3 || mods[0].RefCount != -1 {
+		t.Errorf("parsed %+v", mods)
+	}
+	if _, err := ParseProcModules(strings.NewReader("broken line\n")); err == nil {
+		t.Error("want an error for a short line")
+	}
+}
