@@ -20,10 +20,22 @@ import (
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
 
+// Downloader fetches a Debian package into dir (apt-get download).
+type Downloader func(ctx context.Context, dir, pkg string) error
+
+// AptDownload is the host's own apt-get download.
+func AptDownload(ctx context.Context, dir, pkg string) error {
+	if _, err := exec.LookPath("apt-get"); err != nil {
+		return err
+	}
+	_, err := run.OutputIn(ctx, dir, nil, "apt-get", "download", pkg)
+	return err
+}
+
 // FindTarball returns the kernel source tarball to import from: the explicit
 // path, else an installed /usr/src/linux-source-<series>.tar.*, else one
-// fetched with `apt-get download linux-source-<series>` into the cache.
-func FindTarball(ctx context.Context, explicit, series, cacheRoot string) (string, error) {
+// fetched with download (Debian's linux-source-<series>) into the cache.
+func FindTarball(ctx context.Context, explicit, series, cacheRoot string, download Downloader) (string, error) {
 	if explicit != "" {
 		if _, err := os.Stat(explicit); err != nil {
 			return "", fmt.Errorf("--source %s: %w", explicit, err)
@@ -36,19 +48,19 @@ func FindTarball(ctx context.Context, explicit, series, cacheRoot string) (strin
 			return p, nil
 		}
 	}
-	return fetchSourceDeb(ctx, series, cacheRoot)
+	return fetchSourceDeb(ctx, series, cacheRoot, download)
 }
 
 // fetchSourceDeb downloads Debian's linux-source-<series> (no root needed)
 // and unpacks it in the cache; the tarball inside is what we import.
-func fetchSourceDeb(ctx context.Context, series, cacheRoot string) (string, error) {
+func fetchSourceDeb(ctx context.Context, series, cacheRoot string, download Downloader) (string, error) {
 	pkg := "linux-source-" + series
 	dir := filepath.Join(cacheRoot, "source-debs", pkg)
 	want := filepath.Join(dir, "root/usr/src", pkg+".tar.xz")
 	if _, err := os.Stat(want); err == nil {
 		return want, nil
 	}
-	if _, err := exec.LookPath("apt-get"); err != nil {
+	if download == nil {
 		return "", fmt.Errorf("no kernel source tarball for %s: pass --source <linux-%s.y tarball> (kernel.org or Debian's linux-source-%s)", series, series, series)
 	}
 	logrus.Infof("import: fetching %s with apt-get download (no local source tarball)", pkg)
@@ -60,7 +72,7 @@ func fetchSourceDeb(ctx context.Context, series, cacheRoot string) (string, erro
 		return "", err
 	}
 	defer os.RemoveAll(tmp)
-	if _, err := run.OutputIn(ctx, tmp, nil, "apt-get", "download", pkg); err != nil {
+	if err := download(ctx, tmp, pkg); err != nil {
 		return "", fmt.Errorf("fetching %s failed: %w\npass --source <tarball>, or run 'apt-get update' and retry", pkg, err)
 	}
 	debs, _ := filepath.Glob(filepath.Join(tmp, pkg+"_*.deb"))

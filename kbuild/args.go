@@ -6,7 +6,9 @@
 package kbuild
 
 import (
+	"context"
 	"fmt"
+	"os/exec"
 	"sort"
 	"strconv"
 
@@ -35,6 +37,9 @@ type Params struct {
 	Config      detect.Config
 	WithoutRDMA bool
 	CC          string // only when the user overrides the headers' choice
+	// Command makes the make process; nil runs make on the host. A build
+	// root passes its chroot runner here.
+	Command func(ctx context.Context, name string, args ...string) *exec.Cmd
 }
 
 // ConfigAssignments returns the CONFIG_X=m / CONFIG_X= assignments for the

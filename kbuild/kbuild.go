@@ -69,8 +69,13 @@ func Run(ctx context.Context, p Params, logPath string) (*Result, error) {
 	}
 	defer logf.Close()
 	fmt.Fprintf(logf, "# make %s\n", strings.Join(args, " "))
-	cmd := exec.CommandContext(ctx, "make", args...)
-	cmd.Env = cleanEnv(os.Environ())
+	var cmd *exec.Cmd
+	if p.Command != nil {
+		cmd = p.Command(ctx, "make", args...)
+	} else {
+		cmd = exec.CommandContext(ctx, "make", args...)
+		cmd.Env = cleanEnv(os.Environ())
+	}
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	var compiled atomic.Int64

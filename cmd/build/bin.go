@@ -36,6 +36,7 @@ type binFlags struct {
 	jobs        int
 	signKey     string
 	signCert    string
+	buildroot   string
 }
 
 func init() {
@@ -56,6 +57,7 @@ func init() {
 	fl.BoolVar(&f.withoutRDMA, "without-rpcrdma", false, "do not build RDMA support (rpcrdma)")
 	fl.StringVar(&f.signKey, "sign-key", "", "private key to sign modules with (default $MODULE_SIGN_PRIV_KEY; encrypted keys read $KBUILD_SIGN_PIN)")
 	fl.StringVar(&f.signCert, "sign-cert", "", "certificate of the signing key (default $MODULE_SIGN_PUB_KEY)")
+	fl.StringVar(&f.buildroot, "buildroot", "auto", "where kbuild runs: auto (a chroot of the target's Debian release when the host cannot build it), host, or a suite name")
 	fl.IntVarP(&f.jobs, "jobs", "j", numCPU(), "parallel make jobs")
 	rootCmd.AddCommand(cmd)
 }
@@ -81,14 +83,25 @@ func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	env, err := prepareBuildRoot(ctx, f.buildroot, requestedKernel(f.target), top)
+	if err != nil {
+		return nil, err
+	}
+	if env != nil {
+		f.target.kdir = env.hostKDir()
+	}
 	var t detect.Target
 	if err := stage("detect", func() (string, error) {
 		t, err = detectTarget(ctx, f.target)
-		return fmt.Sprintf("%s %s, kernel %s, compiler %s", t.Distro.ID, t.Distro.VersionID, t.Kernel.Release, t.Compiler.Found), err
+		compiler := t.Compiler.Found
+		if env != nil {
+			compiler = "from build root " + env.suite
+		}
+		return fmt.Sprintf("%s %s, kernel %s, compiler %s", t.Distro.ID, t.Distro.VersionID, t.Kernel.Release, compiler), err
 	}); err != nil {
 		return nil, err
 	}
-	if err := checkTarget(t); err != nil {
+	if err := checkTarget(t, env != nil); err != nil {
 		return nil, err
 	}
 	// A key that cannot be used stops the build before anything is built:
@@ -133,6 +146,9 @@ func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
 
 	params := kbuild.Params{KDir: t.Kernel.HeadersDir, Src: src, Jobs: f.jobs, Config: t.Config,
 		WithoutRDMA: f.withoutRDMA, CC: os.Getenv("CC")}
+	if env != nil {
+		params.KDir, params.Command = env.kdir, env.command
+	}
 	vars, err := kbuild.ConfigAssignments(t.Config, f.withoutRDMA)
 	if err != nil {
 		return nil, err
@@ -179,10 +195,12 @@ func finishSigner(s *sign.Signer) finish.Signer {
 	return s
 }
 
-// checkTarget stops on facts that make a build pointless.
-func checkTarget(t detect.Target) error {
+// checkTarget stops on facts that make a build pointless. In a build root
+// the host compiler does not matter.
+func checkTarget(t detect.Target, inBuildRoot bool) error {
 	c := t.Compiler
 	switch {
+	case inBuildRoot:
 	case c.Path == "":
 		return fmt.Errorf("no C compiler found; the headers expect %q: install it (apt-get install build-essential, or gcc-%d)", c.Expected, c.ExpectedMajor)
 	case c.Mismatch:
@@ -197,7 +215,7 @@ func checkTarget(t detect.Target) error {
 }
 
 func importTree(ctx context.Context, top, source string, tr *tree.Tree, bundleVersion, src, buildDir string) (string, error) {
-	tarball, err := importer.FindTarball(ctx, source, tr.UpstreamSeries, paths.Cache())
+	tarball, err := importer.FindTarball(ctx, source, tr.UpstreamSeries, paths.Cache(), sourceDownloader(tr.UpstreamSeries))
 	if err != nil {
 		return "", err
 	}
@@ -243,6 +261,17 @@ func checkModules(kb *kbuild.Result, withoutRDMA bool) error {
 		return fmt.Errorf("the build produced no %s (log %s)", strings.Join(missing, ", "), kb.Log)
 	}
 	return nil
+}
+
+// requestedKernel is the kernel the user named (--kernel or KVER=), or "".
+func requestedKernel(f targetFlags) string {
+	if f.kernel != "" {
+		return f.kernel
+	}
+	if f.kdir != "" {
+		return ""
+	}
+	return os.Getenv("KVER")
 }
 
 func readVersion(top string) (string, error) {

@@ -32,7 +32,7 @@ func (f *targetFlags) register(fs *pflag.FlagSet) {
 func detectTarget(ctx context.Context, f targetFlags) (detect.Target, error) {
 	start := time.Now()
 	release := f.kernel
-	if release == "" {
+	if release == "" && f.kdir == "" {
 		release = os.Getenv("KVER")
 	}
 	opts := detect.Options{Root: "/", Release: release, KDir: f.kdir, NoOFED: f.noOFED,
