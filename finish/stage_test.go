@@ -151,3 +151,22 @@ func size(t *testing.T, p string) int64 {
 	}
 	return st.Size()
 }
+
+func TestLegacyStage(t *testing.T) {
+	r := loadManifest(t, "NFSBUNDLE_STAGE_LEGACY")
+	if r.Tree != "legacy" || !r.Legacy || !strings.HasSuffix(r.Version, "-legacy") {
+		t.Fatalf("tree %s legacy=%v version %s: the legacy build must be marked", r.Tree, r.Legacy, r.Version)
+	}
+	if len(r.Modules) != 15 {
+		t.Fatalf("%d modules, want 15", len(r.Modules))
+	}
+	for _, m := range r.Modules {
+		info := readModinfo(t, m.Path)
+		if vm := info.First("vermagic"); !strings.HasPrefix(vm, r.KVer+" ") {
+			t.Errorf("%s: vermagic %q, want %s", m.Name, vm, r.KVer)
+		}
+		if info.First("version") != r.Version || info.First("srcversion") == "" {
+			t.Errorf("%s: version %q srcversion %q", m.Name, info.First("version"), info.First("srcversion"))
+		}
+	}
+}

@@ -70,6 +70,13 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 	}
 	env = append(env, "NFSBUNDLE_STAGE="+finish.ManifestPath(paths.BuildDir(top, res.KVer)),
 		"NFSBUNDLE_STAGE_NO_RDMA="+saved, paths.TopEnv+"="+top)
+	// An older kernel from another Debian release: the legacy tree, built
+	// in that release's build root.
+	legacy, err := runBin(ctx, binFlags{target: targetFlags{kernel: legacyTestKernel}, buildroot: "auto", jobs: defaultJobs()})
+	if err != nil {
+		return fmt.Errorf("legacy build for %s: %w", legacyTestKernel, err)
+	}
+	env = append(env, "NFSBUNDLE_STAGE_LEGACY="+finish.ManifestPath(paths.BuildDir(top, legacy.KVer)))
 	if err := goTool(ctx, top, env, "vet", "./..."); err != nil {
 		return fmt.Errorf("go vet: %w", err)
 	}
@@ -81,6 +88,9 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 	logrus.Infof("test: all tests passed (%.0fs)", time.Since(start).Seconds())
 	return nil
 }
+
+// legacyTestKernel is the bullseye kernel the legacy tree is proven on.
+const legacyTestKernel = "5.10.0-32-amd64"
 
 func defaultJobs() int { return numCPU() }
 
