@@ -1,0 +1,273 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package vmtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
+)
+
+func TestLoadFinish(t *testing.T) {
+	f, err := LoadFinish("testdata/finish.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs("testdata")
+	want := []FinishModule{
+		{Name: "a", RelPath: "fs/a.ko", Path: filepath.Join(abs, "ours/a.ko"), SrcVersion: "AAA"},
+		{Name: "sunrpc", RelPath: "net/sunrpc/sunrpc.ko", SrcVersion: "S1",
+			Path: filepath.Join(abs, "stage/lib/modules/6.1.0-test/updates/nfsbundle/net/sunrpc/sunrpc.ko")},
+		{Name: "rpcsec_gss_krb5", RelPath: "net/sunrpc/auth_gss/rpcsec_gss_krb5.ko", Path: "/abs/rpcsec_gss_krb5.ko"},
+	}
+	if f.KVer != "6.1.0-test" || f.Version != "1.2.3" || !slices.Equal(f.Modules, want) {
+		t.Errorf("LoadFinish = %+v", f)
+	}
+	if _, err := LoadFinish("testdata/nonexistent.json"); err == nil || !strings.Contains(err.Error(), "./build.sh bin") {
+		t.Errorf("missing manifest error = %v", err)
+	}
+}
+
+func TestModuleName(t *testing.T) {
+	for in, want := range map[string]string{
+		"/x/sunrpc.ko": "sunrpc", "rpcsec-gss-krb5.ko.xz": "rpcsec_gss_krb5", "nfs.ko.zst": "nfs", "c.ko.gz": "c",
+	} {
+		if got := moduleName(in); got != want {
+			t.Errorf("moduleName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseModInfo(t *testing.T) {
+	data, err := readModule(context.Background(), "testdata/stock/kernel/net/c.ko.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mi, err := parseModInfo(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mi.Name != "c" || mi.SrcVersion != "CCC" || len(mi.Depends) != 0 || len(mi.BuildID) != 40 {
+		t.Errorf("c: %+v", mi)
+	}
+	data, _ = readModule(context.Background(), "testdata/ours/a.ko")
+	mi, err = parseModInfo(data)
+	if err != nil || !slices.Equal(mi.Depends, []string{"b", "c"}) {
+		t.Errorf("a: %+v %v", mi, err)
+	}
+	if _, err := parseModInfo([]byte("not elf")); err == nil {
+		t.Error("non-ELF accepted")
+	}
+}
+
+func TestResolveOrder(t *testing.T) {
+	ctx := context.Background()
+	stock, err := indexModules("testdata/stock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stock) != 3 {
+		t.Fatalf("stock index = %v", stock)
+	}
+	ours := map[string]string{"a": "testdata/ours/a.ko"}
+	order, err := resolveOrder(ctx, []string{"a", "b"}, ours, stock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range order {
+		got = append(got, m.Name+map[bool]string{true: "*", false: ""}[m.Ours])
+	}
+	if want := []string{"c", "b", "a*"}; !slices.Equal(got, want) {
+		t.Errorf("order = %v, want %v", got, want)
+	}
+	// stock only: a comes from the kernel's tree
+	order, _ = resolveOrder(ctx, []string{"a"}, nil, stock)
+	if order[2].Ours || order[2].Path != stock["a"] {
+		t.Errorf("stock a = %+v", order[2])
+	}
+	if _, err := resolveOrder(ctx, []string{"zz"}, ours, stock); err == nil || !strings.Contains(err.Error(), "zz") {
+		t.Errorf("missing module error = %v", err)
+	}
+	delete(stock, "c")
+	if _, err := resolveOrder(ctx, []string{"a"}, ours, stock); err == nil || !strings.Contains(err.Error(), "needed by") {
+		t.Errorf("missing dependency error = %v", err)
+	}
+}
+
+// readCpio parses a newc archive (enough for the test).
+func readCpio(t *testing.T, b []byte) map[string][2]string {
+	out := map[string][2]string{}
+	for len(b) >= 110 {
+		h := string(b[:110])
+		if h[:6] != "070701" {
+			t.Fatalf("bad magic %q", h[:6])
+		}
+		field := func(i int) int {
+			v, _ := strconv.ParseUint(h[6+8*i:14+8*i], 16, 32)
+			return int(v)
+		}
+		mode, size, namesz := field(1), field(6), field(11)
+		name := string(b[110 : 110+namesz-1])
+		off := (110 + namesz + 3) &^ 3
+		data := string(b[off : off+size])
+		b = b[(off+size+3)&^3:]
+		if name == "TRAILER!!!" {
+			return out
+		}
+		out[name] = [2]string{strconv.FormatInt(int64(mode), 8), data}
+	}
+	t.Fatal("no trailer")
+	return nil
+}
+
+func TestCpio(t *testing.T) {
+	tr := newCpioTree()
+	tr.file("vmtest/mods/a.ko", []byte("abc"), 0o644)
+	tr.hostFile("etc/x", "testdata/finish.json", 0o600)
+	tr.symlink("bin/sh", "busybox")
+	tr.add(&cpioEntry{Name: "dev/console", Mode: cpioChr | 0o600, Major: 5, Minor: 1})
+	var b1, b2 bytes.Buffer
+	if err := tr.write(&b1, 0); err != nil {
+		t.Fatal(err)
+	}
+	tr.write(&b2, 0)
+	if !bytes.Equal(b1.Bytes(), b2.Bytes()) {
+		t.Error("not reproducible")
+	}
+	got := readCpio(t, b1.Bytes())
+	for name, mode := range map[string]string{"vmtest": "40755", "vmtest/mods": "40755", "vmtest/mods/a.ko": "100644",
+		"etc/x": "100600", "bin/sh": "120777", "dev/console": "20600"} {
+		if got[name][0] != mode {
+			t.Errorf("%s mode %s, want %s", name, got[name][0], mode)
+		}
+	}
+	if got["vmtest/mods/a.ko"][1] != "abc" || got["bin/sh"][1] != "busybox" || !strings.Contains(got["etc/x"][1], "6.1.0-test") {
+		t.Errorf("content: %v", got)
+	}
+	if !tr.has("/vmtest/mods") || tr.has("nope") {
+		t.Error("has()")
+	}
+}
+
+func TestParseEventsAndAbsorb(t *testing.T) {
+	raw := "garbage\r\n" +
+		`{"kind":"start","uptime":4.5}` + "\r\n" +
+		`{"kind":"stage","name":"load","ms":2500}` + "\n" +
+		`{"kind":"check","name":"load","ok":true,"ms":2500,"detail":"23 modules"}` + "\n" +
+		"\x00\x00" + `{"kind":"check","name":"version","ms":3,"detail":"no param"}` + "\n" +
+		`{"kind":"context","dmesg":["d1"],"log":["l1"]}` + "\n" +
+		`{"kind":"done","ms":9000}` + "\n" + `{"kind":"check","name":"trunc`
+	evs := parseEvents([]byte(raw))
+	if len(evs) != 6 {
+		t.Fatalf("events = %d: %+v", len(evs), evs)
+	}
+	r := &Report{KVer: "k", ConsoleLog: "/x/console.log"}
+	r.absorb(&qemuResult{Events: evs, Boot: 3 * time.Second, Wall: 20 * time.Second})
+	if f := r.Failed(); !slices.Equal(f, []string{"version"}) {
+		t.Errorf("failed = %v", f)
+	}
+	if c := r.Check("load"); c == nil || !c.Passed || c.Duration != 2500*time.Millisecond {
+		t.Errorf("load check = %+v", c)
+	}
+	var stages []string
+	for _, s := range r.Stages {
+		stages = append(stages, s.Name)
+	}
+	if !slices.Equal(stages, []string{"boot", "load", "vm"}) {
+		t.Errorf("stages = %v", stages)
+	}
+	if !slices.Equal(r.DmesgTail, []string{"d1"}) || !slices.Equal(r.HelperLog, []string{"l1"}) {
+		t.Errorf("context = %v %v", r.DmesgTail, r.HelperLog)
+	}
+	err := error(&FailedError{Checks: r.Failed(), Report: r})
+	if !strings.Contains(err.Error(), "version") || !strings.Contains(err.Error(), "console.log") {
+		t.Errorf("error = %v", err)
+	}
+	var fe *FailedError
+	if !errors.As(err, &fe) {
+		t.Error("errors.As")
+	}
+
+	// no "done": the vm check fails, the console tail stands in for dmesg
+	r = &Report{}
+	r.absorb(&qemuResult{Events: evs[:3], Exit: "killed", ConsoleTail: []string{"Kernel panic"}})
+	if f := r.Failed(); !slices.Equal(f, []string{CheckVM}) || r.DmesgTail[0] != "Kernel panic" {
+		t.Errorf("unfinished guest: failed %v, dmesg %v", f, r.DmesgTail)
+	}
+}
+
+func TestBzPayload(t *testing.T) {
+	bz := make([]byte, 5*512+100)
+	copy(bz[0x202:], "HdrS")
+	bz[0x1f1] = 4
+	binary.LittleEndian.PutUint32(bz[0x248:], 10)
+	binary.LittleEndian.PutUint32(bz[0x24c:], 6)
+	copy(bz[5*512+10:], []byte{0xfd, '7', 'z', 'X', 'Z', 0})
+	p, err := bzPayload(bz)
+	if err != nil || !bytes.Equal(p, []byte{0xfd, '7', 'z', 'X', 'Z', 0}) {
+		t.Errorf("payload = % x, %v", p, err)
+	}
+	binary.LittleEndian.PutUint32(bz[0x24c:], 1<<20)
+	if _, err := bzPayload(bz); err == nil {
+		t.Error("out of range payload accepted")
+	}
+	if _, err := bzPayload([]byte("MZ")); err == nil {
+		t.Error("non-bzImage accepted")
+	}
+	if hasPVHNote([]byte("no elf")) {
+		t.Error("PVH note in garbage")
+	}
+}
+
+func TestQemuArgs(t *testing.T) {
+	a := strings.Join(qemuArgs(qemuConfig{Kernel: "K", Initrd: "I", Append: "console=ttyS0", Memory: "512M",
+		Accel: "tcg", ReportLog: "/r"}), " ")
+	for _, want := range []string{"-accel tcg", "-nic none", "-no-reboot", "-m 512M", "-smp 1", "-serial file:/r", "-kernel K", "-initrd I"} {
+		if !strings.Contains(a, want) {
+			t.Errorf("qemu args lack %q: %s", want, a)
+		}
+	}
+	if a := qemuArgs(qemuConfig{Accel: "kvm"}); a[1] != "kvm" {
+		t.Errorf("kvm args = %v", a)
+	}
+	t.Setenv(AccelEnv, "tcg")
+	if got := detectAccel("auto"); got != "tcg" {
+		t.Errorf("detectAccel with %s=tcg = %s", AccelEnv, got)
+	}
+	if got := detectAccel("kvm"); got != "kvm" {
+		t.Errorf("explicit kvm = %s", got)
+	}
+}
+
+func TestOptionsDefaults(t *testing.T) {
+	o := Options{Top: "/top", KVer: "k", ExtraChecks: []ExtraCheck{{Name: "x", Argv: []string{"/bin/true"}, Phase: "sometime"}}}
+	if err := o.defaults(); err == nil {
+		t.Error("bad phase accepted")
+	}
+	o = Options{Top: "/top", KVer: "k", Scenarios: []string{}}
+	if err := o.defaults(); err != nil {
+		t.Fatal(err)
+	}
+	if o.FinishJSON != "/top/build/k/finish.json" || len(o.Scenarios) != 0 || o.Timeout == 0 {
+		t.Errorf("defaults = %+v", o)
+	}
+	o = Options{Top: "/top"}
+	o.defaults()
+	if !slices.Equal(o.Scenarios, proto.AllScenarios) {
+		t.Errorf("default scenarios = %v", o.Scenarios)
+	}
+	if c := (&Options{KernelArgs: []string{"module.sig_enforce=1"}}).kernelCmdline(); !strings.HasSuffix(c, " module.sig_enforce=1") || !strings.HasPrefix(c, "console=ttyS0") {
+		t.Errorf("cmdline = %q", c)
+	}
+}
