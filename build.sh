@@ -17,8 +17,11 @@ stale() {
 		-newer "$bin" -print -quit)" ]
 }
 
-if [ ! -x "$bin" ] && [ -x "$top/bin/nfsbundle-build-$(uname -m)" ]; then
-	bin="$top/bin/nfsbundle-build-$(uname -m)"
+arch=$(uname -m)
+if [ ! -f "$top/go.mod" ] && [ -x "$top/bin/nfsbundle-build-$arch" ]; then
+	# Source release: prebuilt static drivers, no Go needed.
+	bin="$top/bin/nfsbundle-build-$arch"
+	[ -x "$top/bin/nfsbundle-ctl-$arch" ] && ln -sf "nfsbundle-ctl-$arch" "$top/bin/nfsbundle-ctl"
 elif stale; then
 	if ! command -v go >/dev/null 2>&1; then
 		for g in /usr/local/go/bin/go /usr/lib/go/bin/go; do
@@ -31,10 +34,13 @@ elif stale; then
 		exit 127
 	fi
 	mkdir -p "$top/bin"
-	(cd "$top" && CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" ./cmd/build) || {
-		echo "build.sh: building the Go driver failed (see above)." >&2
-		exit 1
-	}
-	mv -f "$bin.tmp" "$bin"
+	# The driver, and nfsbundle-ctl which every package ships (static).
+	for p in build:nfsbundle-build nfsbundle-ctl:nfsbundle-ctl; do
+		(cd "$top" && CGO_ENABLED=0 go build -trimpath -o "bin/${p#*:}.tmp" "./cmd/${p%%:*}") || {
+			echo "build.sh: building the Go programs failed (see above)." >&2
+			exit 1
+		}
+		mv -f "$top/bin/${p#*:}.tmp" "$top/bin/${p#*:}"
+	done
 fi
 exec "$bin" "$@"

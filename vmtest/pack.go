@@ -81,7 +81,7 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *Finish, version 
 	}
 
 	p := &prepared{tree: newCpioTree()}
-	p.plan = proto.Plan{KVer: o.KVer, Version: version, SkipLoad: o.SkipLoad, Scenarios: o.Scenarios,
+	p.plan = proto.Plan{KVer: o.KVer, Version: version, SkipLoad: o.SkipLoad, NoVerify: o.NoVerify, Scenarios: o.Scenarios,
 		IOSizes: o.IOSizes, NfsdIOSizes: o.NfsdIOSizes}
 	for _, m := range order {
 		gm := proto.Module{Name: m.Name, File: proto.ModDir + "/" + m.Name + ".ko"}
@@ -144,6 +144,11 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *Finish, version 
 			p.tree.hostFile(f.Dst, f.Src, f.Mode)
 		}
 	}
+	if o.InstallTree {
+		if err := installTree(ctx, p.tree, o.KVer, img.ModDir, stock, fin); err != nil {
+			return nil, err
+		}
+	}
 	for _, f := range o.ExtraFiles {
 		p.addFile(f)
 	}
@@ -156,7 +161,8 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *Finish, version 
 			phase = PhaseEnd
 		}
 		p.plan.Extra = append(p.plan.Extra, proto.Extra{Name: x.Name, Argv: x.Argv, Env: x.Env,
-			Phase: phase, TimeoutSec: int(x.Timeout / time.Second), NeedsMount: x.NeedsMount})
+			Phase: phase, TimeoutSec: int(x.Timeout / time.Second), NeedsMount: x.NeedsMount,
+			MountOptions: x.MountOptions})
 	}
 	plan, err := json.MarshalIndent(p.plan, "", " ")
 	if err != nil {
@@ -170,6 +176,10 @@ func (p *prepared) addFile(f File) {
 	mode := uint32(f.Mode.Perm())
 	if mode == 0 {
 		mode = 0o755
+	}
+	if f.Data != nil {
+		p.tree.file(f.Dst, f.Data, mode)
+		return
 	}
 	p.tree.hostFile(f.Dst, f.Src, mode)
 }

@@ -37,6 +37,9 @@ type File struct {
 	Src  string
 	Dst  string
 	Mode os.FileMode // default 0755
+	// Data, when not nil, is the content (Src is not read), e.g. an
+	// embedded guest script.
+	Data []byte
 }
 
 // ExtraCheck is a named check added by another stage: a program run inside
@@ -54,6 +57,9 @@ type ExtraCheck struct {
 	// loopback, nconnect=2, holding a file "hello") is up at the path in
 	// $VMTEST_NFS_MOUNT, e.g. for nfsbundle-ctl status.
 	NeedsMount bool
+	// MountOptions replace "nconnect=2" in the options of that mount
+	// (e.g. "nconnect=4"); the server address, port and version stay.
+	MountOptions string
 }
 
 // Options select what Run boots and checks.
@@ -74,7 +80,18 @@ type Options struct {
 	Scenarios []string
 	// SkipLoad packs the modules but loads none (for extra checks that load
 	// them under special conditions, e.g. module.sig_enforce=1).
-	SkipLoad    bool
+	SkipLoad bool
+	// NoVerify loads the modules but runs none of the version, srcversion
+	// and modules-ours checks: for runs that boot the kernel's own stack on
+	// purpose (Stock) and swap it for ours in an extra check.
+	NoVerify bool
+	// InstallTree puts the module tree in the guest the way the packages
+	// install it, so modprobe, depmod-based tools and nfsbundle-ctl verify
+	// work: /lib/modules/<kver>/kernel/... holds the kernel's own modules
+	// of the stack and everything they and ours depend on,
+	// updates/nfsbundle/... every module of the manifest, and the
+	// modules.dep family comes from depmod -b on the host; all uncompressed.
+	InstallTree bool
 	ExtraChecks []ExtraCheck
 	ExtraFiles  []File
 	KernelArgs  []string      // appended to the kernel command line

@@ -23,6 +23,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 	"github.com/nfsbundle/nfsbundle/kbuild"
+	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/sign"
 	"github.com/nfsbundle/nfsbundle/tree"
 )
@@ -37,6 +38,7 @@ type binFlags struct {
 	signKey     string
 	signCert    string
 	buildroot   string
+	pkg         packageFlags
 }
 
 func init() {
@@ -57,6 +59,7 @@ func init() {
 	fl.BoolVar(&f.withoutRDMA, "without-rpcrdma", false, "do not build RDMA support (rpcrdma)")
 	fl.StringVar(&f.signKey, "sign-key", "", "private key to sign modules with (default $MODULE_SIGN_PRIV_KEY; encrypted keys read $KBUILD_SIGN_PIN)")
 	fl.StringVar(&f.signCert, "sign-cert", "", "certificate of the signing key (default $MODULE_SIGN_PUB_KEY)")
+	f.pkg.register(fl)
 	fl.StringVar(&f.buildroot, "buildroot", "auto", "where kbuild runs: auto (a chroot of the target's Debian release when the host cannot build it), host, or a suite name")
 	fl.IntVarP(&f.jobs, "jobs", "j", numCPU(), "parallel make jobs")
 	rootCmd.AddCommand(cmd)
@@ -73,7 +76,7 @@ func stage(name string, fn func() (string, error)) error {
 	return nil
 }
 
-// runBin is the pipeline: detect -> select -> import -> kbuild -> finish.
+// runBin is the pipeline: detect -> select -> import -> kbuild -> finish -> package.
 func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
 	top, err := paths.Top()
 	if err != nil {
@@ -181,6 +184,20 @@ func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
 		}
 		return fmt.Sprintf("%d modules staged in %s (%s, compression: %s)", len(res.Modules),
 			filepath.Join(res.StageRoot, res.ModDir), signed, orNone(res.Compress)), nil
+	}); err != nil {
+		return nil, err
+	}
+
+	if err := stage("package", func() (string, error) {
+		st, err := pkg.LoadStaged(finish.ManifestPath(buildDir))
+		if err != nil {
+			return "", err
+		}
+		out, err := writePackages(ctx, top, version, f.pkg, st, t)
+		if err != nil {
+			return "", err
+		}
+		return strings.Join(out, ", "), nil
 	}); err != nil {
 		return nil, err
 	}

@@ -53,10 +53,12 @@ const (
 
 // Plan is what the guest does.
 type Plan struct {
-	KVer      string   `json:"kver"`
-	Version   string   `json:"version"`   // expected nfs_bundle_version
-	Modules   []Module `json:"modules"`   // in load order
-	SkipLoad  bool     `json:"skip_load"` // pack but do not load (extra checks load themselves)
+	KVer     string   `json:"kver"`
+	Version  string   `json:"version"`   // expected nfs_bundle_version
+	Modules  []Module `json:"modules"`   // in load order
+	SkipLoad bool     `json:"skip_load"` // pack but do not load (extra checks load themselves)
+	// NoVerify loads the modules without the version/srcversion/ours checks.
+	NoVerify  bool     `json:"no_verify,omitempty"`
 	Scenarios []string `json:"scenarios"`
 	Extra     []Extra  `json:"extra,omitempty"`
 	// IOSizes are the file sizes written over go-nfs; NfsdIOSizes over nfsd.
@@ -87,6 +89,8 @@ type Extra struct {
 	// NeedsMount runs the check with an NFSv3 mount (go-nfs, nconnect=2)
 	// whose path is in $VMTEST_NFS_MOUNT.
 	NeedsMount bool `json:"needs_mount,omitempty"`
+	// MountOptions replace "nconnect=2" in that mount's options.
+	MountOptions string `json:"mount_options,omitempty"`
 }
 
 // Event kinds.

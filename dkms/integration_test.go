@@ -1,0 +1,125 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package dkms
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nfsbundle/nfsbundle/pkg"
+)
+
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// TestIntegrationDKMS installs the DKMS package on this machine: real DKMS
+// builds the imported tree for the kernel of the staged build, signs and
+// installs it; then the package is purged. Root, dkms and that kernel's
+// headers are needed.
+func TestIntegrationDKMS(t *testing.T) {
+	if os.Getenv("NFSBUNDLE_INTEGRATION") != "1" {
+		t.Skip("integration test: set NFSBUNDLE_INTEGRATION=1 and NFSBUNDLE_STAGE=<build/<kver>/finish.json>")
+	}
+	stage := os.Getenv("NFSBUNDLE_STAGE")
+	if stage == "" {
+		t.Fatal("NFSBUNDLE_INTEGRATION=1 but NFSBUNDLE_STAGE is not set")
+	}
+	if os.Geteuid() != 0 {
+		t.Fatal("the DKMS test installs a package and needs root")
+	}
+	for _, tool := range []string{"dkms", "apt-get", "dpkg", "modinfo"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not installed (see .ci/packages.d/pkg.txt)", tool)
+		}
+	}
+	st, err := pkg.LoadStaged(stage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Src == "" || len(st.MakeVars) == 0 {
+		t.Fatalf("%s has no src/make_vars: the DKMS package needs the imported tree and the kbuild variables", stage)
+	}
+	kver := st.KVer
+	if _, err := os.Stat(filepath.Join("/lib/modules", kver, "build")); err != nil {
+		t.Fatalf("headers of %s are not installed: %v", kver, err)
+	}
+	var mods []Module
+	for _, m := range st.Modules {
+		mods = append(mods, Module{Name: m.Name, RelPath: m.RelPath})
+	}
+	version := st.Version
+	if version == "" {
+		version = "1.0.0"
+	}
+	deb, err := Build(context.Background(), Input{Dist: t.TempDir(), Version: version, Arch: "amd64", Tree: st.Src, MakeVars: st.MakeVars, Modules: mods, SourceDateEpoch: 1700000000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lintDeb(t, deb)
+	apt := func(args ...string) string {
+		return run(t, "apt-get", append([]string{"-o", "DPkg::Lock::Timeout=600", "-y", "--no-install-recommends"}, args...)...)
+	}
+	t.Cleanup(func() {
+		exec.Command("apt-get", "-o", "DPkg::Lock::Timeout=600", "-y", "purge", PackageName+"-dkms").Run()
+	})
+	apt("install", deb)
+	status := run(t, "dkms", "status", "-m", PackageName, "-v", version)
+	if !strings.Contains(status, PackageName+"/"+version+", "+kver) || !strings.Contains(status, "installed") {
+		t.Fatalf("dkms status: %q, want nfsbundle/%s installed for %s", status, version, kver)
+	}
+	for _, m := range st.Modules {
+		fn := strings.TrimSpace(run(t, "modinfo", "-k", kver, "-F", "filename", m.Name))
+		if fn != filepath.Join("/lib/modules", kver, "updates/dkms", m.Name+".ko") {
+			t.Errorf("%s resolves to %s, want updates/dkms", m.Name, fn)
+		}
+	}
+	apt("purge", PackageName+"-dkms")
+	if s := strings.TrimSpace(run(t, "dkms", "status", "-m", PackageName)); s != "" {
+		t.Errorf("after purge dkms status: %s", s)
+	}
+	for _, m := range st.Modules {
+		if _, err := os.Stat(filepath.Join("/lib/modules", kver, "updates/dkms", m.Name+".ko")); err == nil {
+			t.Errorf("%s left in updates/dkms", m.Name)
+		}
+	}
+	if _, err := os.Stat("/usr/src/" + PackageName + "-" + version); err == nil {
+		t.Error("source tree left in /usr/src")
+	}
+}
+
+// lintDeb runs lintian: no errors, warnings only from the allowlist shared
+// with pkg's tests.
+func lintDeb(t *testing.T, deb string) {
+	t.Helper()
+	allow := map[string]bool{}
+	b, err := os.ReadFile("../pkg/testdata/lint-allowlist.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "lintian" {
+			allow[f[1]] = true
+		}
+	}
+	out, _ := exec.Command("lintian", "--no-cfg", "--allow-root", deb).CombinedOutput()
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			continue
+		}
+		if f[0] == "E:" || (f[0] == "W:" && !allow[f[2]]) {
+			t.Errorf("lintian: %s", line)
+		}
+	}
+}

@@ -1,0 +1,169 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package pkg
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Maintainer scripts. Values embedded in them (kernel release, module
+// paths) are checked against safeWord first, so plain single quotes suffice.
+
+var safeWord = regexp.MustCompile(`^[A-Za-z0-9._+~/-]+$`)
+
+func checkSafe(what, v string) error {
+	if !safeWord.MatchString(v) {
+		return fmt.Errorf("%s %q contains characters that are not allowed in package paths (allowed: letters, digits, . _ + ~ / -)", what, v)
+	}
+	return nil
+}
+
+// scriptParams are what the scripts need to know.
+type scriptParams struct {
+	KVer    string
+	Modules []string // installed module paths, absolute
+	Ctl     string   // deb: the alternatives target for nfsbundle-ctl, or ""
+	Initrd  string   // the command that rebuilds the initramfs
+}
+
+// DepmodIndexCleanup is shell that deletes the index files depmod writes in
+// "$mods" (a /lib/modules/<kver> directory) and the directory when empty.
+const DepmodIndexCleanup = `for f in modules.alias modules.alias.bin modules.builtin.alias.bin modules.builtin.bin \
+			modules.dep modules.dep.bin modules.devname modules.softdep modules.symbols \
+			modules.symbols.bin modules.weakdep; do rm -f "$mods/$f"; done
+		rmdir "$mods" 2>/dev/null || :`
+
+// depmodFn is shell shared by the scripts: refresh the module index of one
+// kernel under an optional root ($1), and when the kernel itself is not
+// installed there (no kernel/ directory: only our modules were there), drop
+// the index files depmod made so removal leaves nothing behind.
+var depmodFn = `nfsbundle_depmod() {
+	root="$1"
+	mods="$root/lib/modules/$KVER"
+	[ -d "$mods" ] || return 0
+	if [ -d "$mods/kernel" ] || [ -n "$(find "$mods" -name '*.ko*' -print -quit 2>/dev/null)" ]; then
+		if [ -n "$root" ]; then
+			# Outside a chroot depmod reads the host's configuration: point it at the root's.
+			set -- -b "$root"
+			for c in "$root/etc/depmod.d" "$root/lib/depmod.d"; do
+				[ -d "$c" ] && set -- "$@" -C "$c"
+			done
+		else
+			set --
+		fi
+		depmod "$@" -a "$KVER" || echo "nfsbundle: warning: depmod -a $KVER failed; run it by hand" >&2
+	else
+		` + DepmodIndexCleanup + `
+	fi
+}
+`
+
+func moduleList(mods []string) string {
+	var b strings.Builder
+	for _, m := range mods {
+		fmt.Fprintf(&b, "'%s' ", m)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// rpmScripts: %post, %postun. $1 is the number of instances left.
+func rpmScripts(sp scriptParams) Scripts {
+	head := fmt.Sprintf("KVER='%s'\n", sp.KVer) + depmodFn
+	weak := `nfsbundle_weak() {
+	for w in /usr/sbin/weak-modules /sbin/weak-modules; do
+		if [ -x "$w" ]; then
+			printf '%s\n' ` + moduleList(sp.Modules) + ` | "$w" "$1" || :
+			return 0
+		fi
+	done
+}
+`
+	post := head + weak + `nfsbundle_depmod ""
+nfsbundle_weak --add-modules
+echo "nfsbundle: modules installed for kernel $KVER. Rebuild the initramfs (` + sp.Initrd + `) and reboot to load them."
+exit 0
+`
+	postun := head + weak + `if [ "$1" = 0 ]; then
+	nfsbundle_weak --remove-modules
+fi
+nfsbundle_depmod ""
+if [ "$1" = 0 ]; then
+	echo "nfsbundle: modules removed for kernel $KVER. Rebuild the initramfs (` + sp.Initrd + `) and reboot to unload them."
+fi
+exit 0
+`
+	return Scripts{PostInstall: post, PostRemove: postun}
+}
+
+// debScripts: postinst, prerm, postrm with dpkg's action arguments. They
+// honour DPKG_ROOT (dpkg --root ... --force-script-chrootless).
+func debScripts(sp scriptParams) Scripts {
+	head := "#!/bin/sh\nset -e\n" + fmt.Sprintf("KVER='%s'\n", sp.KVer) + depmodFn
+	post := head + `case "$1" in
+configure)
+	nfsbundle_depmod "${DPKG_ROOT:-}"
+`
+	if sp.Ctl != "" {
+		post += fmt.Sprintf("\tupdate-alternatives --install '%s' nfsbundle-ctl '%s' 50\n", CtlPath, sp.Ctl)
+	}
+	post += `	echo "nfsbundle: modules installed for kernel $KVER. Rebuild the initramfs (` + sp.Initrd + `) and reboot to load them."
+	;;
+esac
+exit 0
+`
+	s := Scripts{PostInstall: post}
+	if sp.Ctl != "" {
+		s.PreRemove = "#!/bin/sh\nset -e\n" + `case "$1" in
+remove|deconfigure)
+	update-alternatives --remove nfsbundle-ctl '` + sp.Ctl + `'
+	;;
+esac
+exit 0
+`
+	}
+	s.PostRemove = head + `case "$1" in
+remove|purge|abort-install|disappear)
+	nfsbundle_depmod "${DPKG_ROOT:-}"
+	if [ "$1" = remove ]; then
+		echo "nfsbundle: modules removed for kernel $KVER. Rebuild the initramfs (` + sp.Initrd + `) and reboot to unload them."
+	fi
+	;;
+esac
+exit 0
+`
+	return s
+}
+
+// depmodConf makes depmod prefer our copy of every module over the inbox
+// one, whatever the distribution's search order (extra/ is not searched
+// before kernel/ everywhere).
+func depmodConf(kver, modDir string, relPaths []string) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Installed by the %s package for kernel %s: prefer the nfsbundle NFS\n# stack over the kernel's own modules of the same name.\n", ProjectName, kver)
+	for _, rp := range relPaths {
+		name := strings.TrimSuffix(lastElem(rp), ".ko")
+		for _, ext := range []string{".ko.xz", ".ko.zst", ".ko.gz"} {
+			if strings.HasSuffix(lastElem(rp), ext) {
+				name = strings.TrimSuffix(lastElem(rp), ext)
+			}
+		}
+		// modDir is lib/modules/<kver>/...: depmod wants the part below the
+		// kernel's module directory.
+		dir := strings.TrimPrefix(modDir, "lib/modules/"+kver+"/")
+		if i := strings.LastIndexByte(rp, '/'); i >= 0 {
+			dir += "/" + rp[:i]
+		}
+		fmt.Fprintf(&b, "override %s %s %s\n", name, kver, dir)
+	}
+	return []byte(b.String())
+}
+
+func lastElem(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}

@@ -1,0 +1,183 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+// Package pkg turns staged kernel modules into installable packages. One
+// format-neutral description (Package) is filled from the build's results;
+// one Packager per format (rpm via rpmpack, deb via nfpm) writes it. Format
+// quirks (file names, script conventions, relation syntax) stay inside the
+// packagers and the small per-format builders in build.go.
+package pkg
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+)
+
+// File is one regular file in a package.
+type File struct {
+	Dest   string      // absolute path on the installed system
+	Src    string      // file on disk to copy (read at write time), or
+	Body   []byte      // literal content
+	Mode   os.FileMode // permission bits
+	Config bool        // configuration file (dpkg conffile / rpm %config(noreplace))
+}
+
+// Relation is a dependency-like relation to another package or capability.
+type Relation struct {
+	Name    string
+	Op      string // "", "=", ">=", "<=", ">>", "<<", ">", "<"
+	Version string
+}
+
+func (r Relation) String() string {
+	if r.Op == "" {
+		return r.Name
+	}
+	return r.Name + " " + r.Op + " " + r.Version
+}
+
+// Scripts are maintainer scripts, complete shell programs for the format at
+// hand (deb: postinst/prerm/postrm arguments; rpm: $1 instance counts).
+type Scripts struct {
+	PostInstall string
+	PreRemove   string
+	PostRemove  string
+}
+
+// Package is the format-neutral description of one package.
+type Package struct {
+	Name        string
+	Version     string
+	Release     string
+	Arch        string // in the format's own spelling (x86_64 / amd64)
+	Summary     string
+	Description string
+	License     string
+	Vendor      string
+	URL         string
+	Maintainer  string
+	Section     string // deb section / rpm group
+	Files       []File
+	Dirs        []string // directories the package owns (created empty when needed)
+	Requires    []Relation
+	Provides    []Relation
+	Conflicts   []Relation
+	Scripts     Scripts
+	MTime       time.Time // every timestamp in the package (SOURCE_DATE_EPOCH)
+	// Sign, when set, returns a detached binary OpenPGP signature of its
+	// input; the RPM packager signs the header with it.
+	Sign func([]byte) ([]byte, error)
+	// Changelog entries, newest first (rpm %changelog).
+	Changelog []ChangelogEntry
+}
+
+// ChangelogEntry is one rpm %changelog entry.
+type ChangelogEntry struct {
+	Time   time.Time
+	Author string
+	Text   string
+}
+
+// Packager writes packages of one format.
+type Packager interface {
+	Format() string
+	FileName(p *Package) string
+	Write(p *Package, w io.Writer) error
+}
+
+// Packagers by format name.
+var Packagers = map[string]Packager{
+	"rpm": rpmPackager{},
+	"deb": debPackager{},
+}
+
+// Validate checks the description for mistakes every format rejects.
+func (p *Package) Validate() error {
+	if p.Name == "" || p.Version == "" || p.Arch == "" {
+		return fmt.Errorf("package description incomplete: name %q, version %q, arch %q", p.Name, p.Version, p.Arch)
+	}
+	seen := map[string]bool{}
+	for _, f := range p.Files {
+		if !path.IsAbs(f.Dest) || path.Clean(f.Dest) != f.Dest {
+			return fmt.Errorf("package %s: file destination %q must be a clean absolute path", p.Name, f.Dest)
+		}
+		if seen[f.Dest] {
+			return fmt.Errorf("package %s: %s is listed twice", p.Name, f.Dest)
+		}
+		seen[f.Dest] = true
+		if f.Src == "" && f.Body == nil {
+			return fmt.Errorf("package %s: %s has neither a source file nor content", p.Name, f.Dest)
+		}
+	}
+	return nil
+}
+
+// sortedFiles returns the files ordered by destination.
+func (p *Package) sortedFiles() []File {
+	fs := append([]File(nil), p.Files...)
+	sort.Slice(fs, func(i, j int) bool { return fs[i].Dest < fs[j].Dest })
+	return fs
+}
+
+// content returns a file's bytes.
+func (f File) content() ([]byte, error) {
+	if f.Body != nil {
+		return f.Body, nil
+	}
+	b, err := os.ReadFile(f.Src)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s for %s: %w", f.Src, f.Dest, err)
+	}
+	return b, nil
+}
+
+// ownedDirs returns the directories to list in the package: the explicit
+// Dirs plus every parent of a file below one of them, sorted.
+func (p *Package) ownedDirs() []string {
+	set := map[string]bool{}
+	for _, d := range p.Dirs {
+		set[d] = true
+	}
+	for _, f := range p.Files {
+		for d := path.Dir(f.Dest); d != "/" && d != "."; d = path.Dir(d) {
+			for _, root := range p.Dirs {
+				if d == root || strings.HasPrefix(d, root+"/") {
+					set[d] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for d := range set {
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// WritePackage validates p and writes it into dir under the format's file
+// name, through a temporary file renamed into place. It returns the path.
+func WritePackage(ctx context.Context, pk Packager, p *Package, dir string) (string, error) {
+	if err := p.Validate(); err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, pk.FileName(p))
+	if err := fileutil.WriteAtomicFunc(out, 0o644, func(w io.Writer) error {
+		return pk.Write(p, w)
+	}); err != nil {
+		return "", fmt.Errorf("writing %s package %s: %w", pk.Format(), out, err)
+	}
+	return out, nil
+}
