@@ -11,6 +11,16 @@
 // A root is marked complete only after debootstrap and the base packages
 // succeeded, so an interrupted creation is redone from scratch next time;
 // a complete root is reused as is (debootstrap never runs twice).
+//
+// Building out-of-tree modules for a kernel of another release:
+//
+//	env, err := buildroot.Resolve(ctx, "auto", "5.10.0-32-amd64", "")
+//	// env.Suite == "bullseye", env.KDir == "/usr/src/linux-headers-5.10.0-32-amd64"
+//	// (linux-headers-5.10.0-32-amd64 with gcc-10 and linux-kbuild-5.10 installed in the root)
+//	cmd := env.Bind(buildDir).Command(ctx, srcDir, nil,
+//		"make", "-C", env.KDir, "M="+srcDir, "-j2", "modules")
+//
+// or, with an explicit suite: runner, kdir, err := buildroot.EnsureKernel(ctx, "bullseye", kver).
 package buildroot
 
 import (

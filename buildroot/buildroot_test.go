@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nfsbundle/nfsbundle/headers"
 )
 
 func TestSuiteFor(t *testing.T) {
@@ -140,18 +142,21 @@ func TestEnsureIntegration(t *testing.T) {
 }
 
 // TestEnsureKernelIntegration installs the 5.10 headers in the bullseye
-// root (and the newest 6.12 in trixie when NFSBUNDLE_TEST_KVER_612 is set)
-// and builds a tiny external module there with make -C KDIR M=DIR: the
+// root and the current 6.12 headers in the trixie root, and builds a tiny external module there with make -C KDIR M=DIR: the
 // path the legacy tree takes.
 func TestEnsureKernelIntegration(t *testing.T) {
 	if os.Getenv("NFSBUNDLE_INTEGRATION") != "1" {
 		t.Skip("set NFSBUNDLE_INTEGRATION=1 (needs root, debootstrap and the Debian archive)")
 	}
 	ctx := context.Background()
-	targets := map[string]string{"bullseye": "5.10.0-32-amd64"}
-	if k := os.Getenv("NFSBUNDLE_TEST_KVER_612"); k != "" {
-		targets["trixie"] = k
+	k612 := os.Getenv("NFSBUNDLE_TEST_KVER_612")
+	if k612 == "" {
+		var err error
+		if k612, err = headers.Latest(ctx, "trixie", "6.12"); err != nil {
+			t.Fatal(err)
+		}
 	}
+	targets := map[string]string{"bullseye": "5.10.0-32-amd64", "trixie": k612}
 	for suite, kver := range targets {
 		r, kdir, err := EnsureKernel(ctx, suite, kver)
 		if err != nil {
@@ -176,5 +181,26 @@ func TestEnsureKernelIntegration(t *testing.T) {
 		if err != nil || !strings.HasPrefix(string(info), kver+" ") {
 			t.Errorf("%s: module vermagic %q (%v)", kver, info, err)
 		}
+	}
+}
+
+func TestResolveHostKDir(t *testing.T) {
+	kdir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(kdir, "include/config"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(kdir, "include/config/kernel.release"), []byte("6.1.0-99-amd64\n"), 0o644)
+	env, err := Resolve(context.Background(), "host", "", kdir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env.KVer != "6.1.0-99-amd64" || env.KDir != kdir || env.Runner != nil || env.Suite != "" || env.HostKDir() != kdir {
+		t.Errorf("Resolve(host, --kdir): %+v", env)
+	}
+	if _, err := Resolve(context.Background(), "host", "", t.TempDir()); err == nil {
+		t.Error("a --kdir without kernel.release and no --kernel was accepted")
+	}
+	if _, err := Resolve(context.Background(), "lenny", "6.1.0-1-amd64", ""); err == nil {
+		t.Error("an unknown suite was accepted")
 	}
 }

@@ -7,11 +7,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nfsbundle/nfsbundle/headers"
 )
 
 // Env is where a target kernel is built: the host, or a build root.
@@ -21,6 +24,31 @@ type Env struct {
 	KDir   string  // make -C KDIR, as the commands see it
 	Runner *Runner // nil for the host
 	Why    string  // how the environment was chosen, for the log
+}
+
+// Bind returns a copy of e whose build root also sees dirs (at the same
+// paths); on the host it returns e unchanged.
+func (e *Env) Bind(dirs ...string) *Env {
+	c := *e
+	if e.Runner != nil {
+		c.Runner = e.Runner.With(dirs...)
+	}
+	return &c
+}
+
+// Command runs name with args on the host or inside the build root, in dir
+// (a path under a bind, or inside the root), with env added to the
+// environment. For example the kbuild stage runs
+//
+//	env.Bind(buildDir).Command(ctx, srcDir, nil, "make", "-C", env.KDir, "M="+srcDir, "-j2", "modules")
+func (e *Env) Command(ctx context.Context, dir string, env []string, name string, args ...string) *exec.Cmd {
+	if e.Runner != nil {
+		return e.Runner.Command(ctx, dir, env, name, args...)
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	return cmd
 }
 
 // HostKDir is KDir on the host's filesystem.
@@ -63,6 +91,15 @@ func Resolve(ctx context.Context, mode, kver, kdir string) (*Env, error) {
 		}
 		if kdir == "" {
 			kdir = hostKDir(kver)
+		}
+		if kdir == "" && SuiteFor(kver) != "" && SuiteFor(kver) == HostSuite() {
+			// A kernel of the host's own release: fetch its headers into
+			// the cache (no root, nothing installed).
+			k, err := headers.Fetch(ctx, HostSuite(), kver)
+			if err != nil {
+				return nil, err
+			}
+			kdir, why = k, why+", headers fetched from Debian "+HostSuite()
 		}
 		if kdir == "" {
 			hint := "apt-get install linux-headers-" + kver

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+	"golang.org/x/sys/unix"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
@@ -85,6 +86,14 @@ func (a *Apt) Update(ctx context.Context, force bool) error {
 	stamp := filepath.Join(a.Dir, "updated")
 	if st, err := os.Stat(stamp); err == nil && !force && time.Since(st.ModTime()) < MaxAge {
 		return nil
+	}
+	unlock, err := lockFile(filepath.Join(a.Dir, "lock"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if st, err := os.Stat(stamp); err == nil && !force && time.Since(st.ModTime()) < MaxAge {
+		return nil // updated while we waited
 	}
 	logrus.Infof("headers: updating the private %s package lists from %s", a.Suite, Mirror)
 	if _, err := run.Output(ctx, "apt-get", append(a.options(), "-q", "update")...); err != nil {
@@ -188,6 +197,14 @@ func Fetch(ctx context.Context, suite, kver string) (string, error) {
 	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
 		return kdir, nil
 	}
+	unlock, err := lockFile(dir + ".lock")
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
+		return kdir, nil // fetched while we waited
+	}
 	a := ForSuite(suite)
 	if err := a.Update(ctx, false); err != nil {
 		return "", err
@@ -271,4 +288,20 @@ func sha256File(p string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// lockFile takes an exclusive flock on path (created if needed).
+func lockFile(path string) (func(), error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("locking %s: %w", path, err)
+	}
+	return func() { unix.Flock(int(f.Fd()), unix.LOCK_UN); f.Close() }, nil
 }

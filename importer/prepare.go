@@ -92,6 +92,11 @@ func Prepare(ctx context.Context, upstreamDir string, l Layer, dest string) erro
 
 // ApplyPatches applies dir/*.patch in name order.
 func ApplyPatches(ctx context.Context, tree, dir string) error {
+	// patch -d changes directory first: the patch paths must be absolute.
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
 	patches, _ := filepath.Glob(filepath.Join(dir, "*.patch"))
 	sort.Strings(patches)
 	for _, p := range patches {

@@ -16,6 +16,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/nfsbundle/nfsbundle/compat"
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/importer"
@@ -76,7 +77,8 @@ func stage(name string, fn func() (string, error)) error {
 	return nil
 }
 
-// runBin is the pipeline: detect -> select -> import -> kbuild -> finish -> package.
+// runBin is the pipeline: detect -> select -> compat -> import -> kbuild ->
+// finish -> package.
 func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
 	top, err := paths.Top()
 	if err != nil {
@@ -140,9 +142,36 @@ func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
 		bundleVersion += "-legacy"
 	}
 
+	// The compat header only depends on the target headers; it is laid into
+	// the imported tree by import, so an unchanged result rebuilds nothing.
+	var compatHeader []byte
+	if err := stage("compat", func() (string, error) {
+		o := compat.Options{KDir: t.Kernel.HeadersDir, KVer: t.Kernel.Release, OutDir: filepath.Join(buildDir, "compat"),
+			Jobs: f.jobs, NoCache: rootFlags.noCache}
+		if env != nil {
+			o.KDir, o.Exec = env.kdir, env.runner
+		}
+		r, err := compat.Run(ctx, o)
+		if err != nil {
+			return "", err
+		}
+		if compatHeader, err = os.ReadFile(r.Header); err != nil {
+			return "", err
+		}
+		defined := 0
+		for _, p := range r.Probes {
+			if p.Value {
+				defined++
+			}
+		}
+		return fmt.Sprintf("%d probes, %d defined (%s)", len(r.Probes), defined, r.Mode), nil
+	}); err != nil {
+		return nil, err
+	}
+
 	src := filepath.Join(buildDir, "src")
 	if err := stage("import", func() (string, error) {
-		return importTree(ctx, top, f.source, sel.Tree, bundleVersion, src, buildDir)
+		return importTree(ctx, top, f.source, sel.Tree, bundleVersion, src, buildDir, compatHeader)
 	}); err != nil {
 		return nil, err
 	}
@@ -231,7 +260,7 @@ func checkTarget(t detect.Target, inBuildRoot bool) error {
 	return nil
 }
 
-func importTree(ctx context.Context, top, source string, tr *tree.Tree, bundleVersion, src, buildDir string) (string, error) {
+func importTree(ctx context.Context, top, source string, tr *tree.Tree, bundleVersion, src, buildDir string, compatHeader []byte) (string, error) {
 	tarball, err := importer.FindTarball(ctx, source, tr.UpstreamSeries, paths.Cache(), sourceDownloader(tr.UpstreamSeries))
 	if err != nil {
 		return "", err
@@ -248,7 +277,10 @@ func importTree(ctx context.Context, top, source string, tr *tree.Tree, bundleVe
 		return "", fmt.Errorf("source tarball %s is Linux %s, but tree %s needs the %s series", tarball, up.UpstreamVersion, tr.Name, tr.UpstreamSeries)
 	}
 	layer := importer.Layer{PatchesDir: tr.PatchesDir(), FilesDir: tr.FilesDir(), Kbuild: tr.KbuildFile(),
-		Generated: map[string]string{"include/linux/nfs_bundle_version.h": importer.VersionHeader(bundleVersion, gitDescribe(ctx, top))}}
+		Generated: map[string]string{
+			"include/linux/nfs_bundle_version.h":  importer.VersionHeader(bundleVersion, gitDescribe(ctx, top)),
+			"compat/include/nfsbundle/autoconf.h": string(compatHeader),
+		}}
 	if err := importer.Prepare(ctx, up.Dir, layer, src); err != nil {
 		return "", err
 	}
