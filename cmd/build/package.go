@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -16,6 +17,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/dkms"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
+	"github.com/nfsbundle/nfsbundle/internal/run"
 	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/tree"
 )
@@ -39,6 +41,7 @@ func (f *packageFlags) register(fl *pflag.FlagSet) {
 // writePackages is the package stage: the binary package of the host's (or
 // --format's) kind, or with --dkms the DKMS source package.
 func writePackages(ctx context.Context, top, version string, f packageFlags, st *pkg.Staged, tg detect.Target) ([]string, error) {
+	defaultSourceDateEpoch(ctx, top)
 	ctl := f.ctl
 	if ctl == "" {
 		if c := filepath.Join(top, "bin", "nfsbundle-ctl"); fileExists(c) {
@@ -67,6 +70,19 @@ func writePackages(ctx context.Context, top, version string, f packageFlags, st 
 		return nil, err
 	}
 	return []string{d}, nil
+}
+
+// defaultSourceDateEpoch makes package timestamps the time of the commit
+// being built when SOURCE_DATE_EPOCH is unset: reproducible, and a real
+// date rather than 1970. Without git (a source release) they stay at 0.
+func defaultSourceDateEpoch(ctx context.Context, top string) {
+	if os.Getenv("SOURCE_DATE_EPOCH") != "" {
+		return
+	}
+	out, err := run.Output(ctx, "git", "-C", top, "log", "-1", "--format=%ct")
+	if err == nil && len(strings.TrimSpace(string(out))) > 0 {
+		os.Setenv("SOURCE_DATE_EPOCH", strings.TrimSpace(string(out)))
+	}
 }
 
 // treeSeries is the upstream series of a tree: what DKMS may build it for.
