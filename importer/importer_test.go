@@ -109,7 +109,7 @@ func TestPrepareAppliesPatchesAndSyncs(t *testing.T) {
 	// A stale source from an earlier import and a build product.
 	write(t, filepath.Join(dest, "net/sunrpc/stale.c"), "old\n")
 	write(t, filepath.Join(dest, "net/sunrpc/clnt.o"), "obj\n")
-	l := Layer{PatchesDir: filepath.Join(tree, "patches"), FilesDir: filepath.Join(tree, "files"), Kbuild: filepath.Join(tree, "Kbuild"),
+	l := Layer{PatchesDir: filepath.Join(tree, "patches"), FilesDirs: []string{filepath.Join(tree, "files")}, Kbuild: filepath.Join(tree, "Kbuild"),
 		Generated: map[string]string{"include/linux/nfs_bundle_version.h": VersionHeader("1.2.3", "v1-2-gabc")}}
 	if err := Prepare(context.Background(), up, l, dest); err != nil {
 		t.Fatal(err)
@@ -175,7 +175,7 @@ func TestRepositoryPatchesApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := Layer{PatchesDir: "../kernel-src/main/patches", FilesDir: "../kernel-src/main/files", Kbuild: "../kernel-src/main/Kbuild"}
+	l := Layer{PatchesDir: "../kernel-src/main/patches", FilesDirs: []string{"../kernel-src/common/files"}, Kbuild: "../kernel-src/main/Kbuild"}
 	if err := Prepare(context.Background(), up.Dir, l, filepath.Join(t.TempDir(), "src")); err != nil {
 		t.Fatal(err)
 	}

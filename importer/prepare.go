@@ -25,9 +25,9 @@ import (
 
 // Layer is what goes over the upstream tree.
 type Layer struct {
-	PatchesDir string // *.patch applied in name order with patch -p1
-	FilesDir   string // copied over the tree as they are
-	Kbuild     string // becomes the tree's top-level Kbuild
+	PatchesDir string   // *.patch applied in name order with patch -p1
+	FilesDirs  []string // copied over the tree as they are, in order
+	Kbuild     string   // becomes the tree's top-level Kbuild
 	// Generated files (relative path -> content), e.g. the version header.
 	Generated map[string]string
 }
@@ -72,8 +72,8 @@ func Prepare(ctx context.Context, upstreamDir string, l Layer, dest string) erro
 	if err := ApplyPatches(ctx, work, l.PatchesDir); err != nil {
 		return err
 	}
-	if l.FilesDir != "" {
-		if err := copyTree(l.FilesDir, work); err != nil {
+	for _, d := range l.FilesDirs {
+		if err := copyTree(d, work); err != nil {
 			return err
 		}
 	}

@@ -36,8 +36,18 @@ func (t *Tree) PathsFile() string { return filepath.Join(t.Dir, "paths.txt") }
 // PatchesDir holds the patch series applied in name order.
 func (t *Tree) PatchesDir() string { return filepath.Join(t.Dir, "patches") }
 
-// FilesDir holds our own files laid over the upstream tree.
-func (t *Tree) FilesDir() string { return filepath.Join(t.Dir, "files") }
+// FilesDirs hold our own files laid over the upstream tree: those every
+// tree shares (kernel-src/common/files), then the tree's own (files/), when
+// present.
+func (t *Tree) FilesDirs() []string {
+	var dirs []string
+	for _, d := range []string{filepath.Join(filepath.Dir(t.Dir), "common", "files"), filepath.Join(t.Dir, "files")} {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
+}
 
 // KbuildFile is the top-level Kbuild of the tree.
 func (t *Tree) KbuildFile() string { return filepath.Join(t.Dir, "Kbuild") }

@@ -276,7 +276,7 @@ func importTree(ctx context.Context, top, source string, tr *tree.Tree, bundleVe
 	if !strings.HasPrefix(up.UpstreamVersion, tr.UpstreamSeries+".") {
 		return "", fmt.Errorf("source tarball %s is Linux %s, but tree %s needs the %s series", tarball, up.UpstreamVersion, tr.Name, tr.UpstreamSeries)
 	}
-	layer := importer.Layer{PatchesDir: tr.PatchesDir(), FilesDir: tr.FilesDir(), Kbuild: tr.KbuildFile(),
+	layer := importer.Layer{PatchesDir: tr.PatchesDir(), FilesDirs: tr.FilesDirs(), Kbuild: tr.KbuildFile(),
 		Generated: map[string]string{
 			"include/linux/nfs_bundle_version.h":  importer.VersionHeader(bundleVersion, gitDescribe(ctx, top)),
 			"compat/include/nfsbundle/autoconf.h": string(compatHeader),
