@@ -5,18 +5,11 @@ package ctl
 
 import (
 	"bufio"
-	"bytes"
-	"compress/gzip"
-	"debug/elf"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/klauspost/compress/zstd"
-	"github.com/ulikunitz/xz"
 )
 
 // ModuleName turns a module file name into the kernel's module name
@@ -91,80 +84,4 @@ func InstalledModules(r Root) (map[string]string, error) {
 		return nil, fmt.Errorf("no modules found under %s (no modules.dep): is the kernel's module tree installed?", dir)
 	}
 	return out, err
-}
-
-// Modinfo is the .modinfo section of a module: key -> values.
-type Modinfo map[string][]string
-
-// Get returns the first value of key or "".
-func (m Modinfo) Get(key string) string {
-	if v := m[key]; len(v) > 0 {
-		return v[0]
-	}
-	return ""
-}
-
-// ReadModinfo reads the .modinfo section of a .ko file, which may be
-// compressed with xz, zstd or gzip and may carry an appended signature.
-func ReadModinfo(path string) (Modinfo, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	data, err := decompressModule(raw)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	ef, err := elf.NewFile(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: not an ELF module: %w", path, err)
-	}
-	sec := ef.Section(".modinfo")
-	if sec == nil {
-		return nil, fmt.Errorf("%s: no .modinfo section", path)
-	}
-	b, err := sec.Data()
-	if err != nil {
-		return nil, fmt.Errorf("%s: .modinfo: %w", path, err)
-	}
-	return ParseModinfo(b), nil
-}
-
-// ParseModinfo splits NUL-separated key=value strings.
-func ParseModinfo(b []byte) Modinfo {
-	mi := Modinfo{}
-	for _, kv := range bytes.Split(b, []byte{0}) {
-		if i := bytes.IndexByte(kv, '='); i > 0 {
-			k := string(kv[:i])
-			mi[k] = append(mi[k], string(kv[i+1:]))
-		}
-	}
-	return mi
-}
-
-func decompressModule(raw []byte) ([]byte, error) {
-	switch {
-	case bytes.HasPrefix(raw, []byte("\x7fELF")):
-		return raw, nil
-	case bytes.HasPrefix(raw, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
-		zr, err := xz.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("xz: %w", err)
-		}
-		return io.ReadAll(zr)
-	case bytes.HasPrefix(raw, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		zr, err := zstd.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("zstd: %w", err)
-		}
-		defer zr.Close()
-		return io.ReadAll(zr)
-	case bytes.HasPrefix(raw, []byte{0x1f, 0x8b}):
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
-		}
-		return io.ReadAll(zr)
-	}
-	return nil, fmt.Errorf("unknown module format (not ELF, xz, zstd or gzip)")
 }

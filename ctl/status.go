@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 // Stack says which NFS stack the kernel runs.
@@ -78,8 +80,8 @@ func GetStatus(ctx context.Context, r Root, ex Executor) (*Status, error) {
 	if inst, err := InstalledModules(r); err == nil {
 		if p, ok := inst["sunrpc"]; ok {
 			st.InstalledPath = p
-			if mi, err := ReadModinfo(p); err == nil {
-				st.InstalledVersion = mi.Get("version")
+			if mi, err := modinfo.ReadFile(p); err == nil {
+				st.InstalledVersion = mi.First("version")
 			}
 		}
 	}

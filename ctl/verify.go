@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 // VerifyState is the outcome for one module.
@@ -55,13 +57,13 @@ func Verify(r Root) ([]ModuleCheck, error) {
 			out = append(out, c)
 			continue
 		}
-		mi, err := ReadModinfo(c.Path)
+		mi, err := modinfo.ReadFile(c.Path)
 		if err != nil {
 			c.State, c.Detail = VerifyError, err.Error()
 			out = append(out, c)
 			continue
 		}
-		c.Installed = mi.Get("srcversion")
+		c.Installed = mi.First("srcversion")
 		switch {
 		case !isLoaded:
 			c.State = VerifyNotLoaded

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 func verifyStates(t *testing.T, r Root) map[string]ModuleCheck {
@@ -77,11 +79,11 @@ func TestInstalledModulesPrefersUpdates(t *testing.T) {
 	if !strings.Contains(inst["netfs"], "/kernel/") {
 		t.Errorf("netfs %s", inst["netfs"])
 	}
-	mi, err := ReadModinfo(inst["nfsd"])
+	mi, err := modinfo.ReadFile(inst["nfsd"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mi.Get("name") != "nfsd" || mi.Get("version") != "1.0.0" {
+	if mi.First("name") != "nfsd" || mi.First("version") != "1.0.0" {
 		t.Errorf("nfsd modinfo %v", mi)
 	}
 	if ModuleName("/x/nfs-layout.ko.zst") != "nfs_layout" {

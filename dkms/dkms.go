@@ -200,7 +200,7 @@ func Build(ctx context.Context, in Input) (string, error) {
 	}
 	doc := "/usr/share/doc/" + p.Name
 	p.Files = append(p.Files,
-		pkg.File{Dest: doc + "/copyright", Body: copyright(ctl != ""), Mode: 0o644},
+		pkg.File{Dest: doc + "/copyright", Body: pkg.DebCopyright(ctl != ""), Mode: 0o644},
 		// A native version (no Debian revision) names it changelog.gz.
 		pkg.File{Dest: doc + "/changelog.gz", Body: pkg.DebChangelog(p.Name, version, "DKMS", p.MTime), Mode: 0o644},
 	)
@@ -314,31 +314,4 @@ esac
 exit 0
 `
 	return pkg.Scripts{PostInstall: post, PreRemove: pre, PostRemove: postrm}
-}
-
-func copyright(withCtl bool) []byte {
-	s := `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
-Upstream-Name: nfsbundle
-Source: ` + pkg.Homepage + `
-
-Files: *
-Copyright: 2026 The nfsbundle Authors, and the authors of the Linux kernel NFS and SUNRPC code
-License: GPL-2.0-only
- This program is free software; you can redistribute it and/or modify it
- under the terms of the GNU General Public License version 2 as published
- by the Free Software Foundation.
- .
- On Debian systems, the complete text of the GNU General Public License
- version 2 can be found in /usr/share/common-licenses/GPL-2.
-`
-	if withCtl {
-		s += `
-Files: usr/lib/nfsbundle/*
-Copyright: 2026 The nfsbundle Authors
-License: Apache-2.0
- On Debian systems, the complete text of the Apache License version 2.0
- can be found in /usr/share/common-licenses/Apache-2.0.
-`
-	}
-	return []byte(s)
 }

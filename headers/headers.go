@@ -10,11 +10,8 @@ package headers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -248,7 +245,7 @@ func Fetch(ctx context.Context, suite, kver string) (string, error) {
 		}
 		sort.Slice(debs, func(i, j int) bool { return naturalLess(debs[i], debs[j]) })
 		deb := debs[len(debs)-1]
-		sum, err := sha256File(deb)
+		sum, err := fileutil.SHA256(deb)
 		if err != nil {
 			return "", err
 		}
@@ -275,19 +272,6 @@ func Fetch(ctx context.Context, suite, kver string) (string, error) {
 	}
 	j, _ := json.MarshalIndent(m, "", "  ")
 	return kdir, fileutil.WriteAtomic(filepath.Join(dir, "manifest.json"), append(j, '\n'), 0o644)
-}
-
-func sha256File(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // lockFile takes an exclusive flock on path (created if needed).

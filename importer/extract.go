@@ -50,7 +50,7 @@ func ReadPaths(file string) ([]string, error) {
 // (tarball sha256, path list). An entry appears only when complete: a
 // corrupt tarball leaves nothing behind.
 func Extract(ctx context.Context, tarball string, paths []string, cacheRoot string) (*Upstream, error) {
-	sum, err := FileSHA256(tarball)
+	sum, err := fileutil.SHA256(tarball)
 	if err != nil {
 		return nil, err
 	}

@@ -6,10 +6,7 @@ package importer
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,20 +88,6 @@ func fetchSourceDeb(ctx context.Context, series, cacheRoot string, download Down
 		return "", fmt.Errorf("%s holds no %s", pkg, filepath.Base(want))
 	}
 	return want, nil
-}
-
-// FileSHA256 hashes a file.
-func FileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // topDir returns the tarball's top directory ("linux-source-6.1",

@@ -303,7 +303,7 @@ func Describe(in Input) (*Package, Packager, error) {
 		}
 		doc := "/usr/share/doc/" + p.Name
 		p.Files = append(p.Files,
-			File{Dest: doc + "/copyright", Body: debCopyright(in.CtlBinary != ""), Mode: 0o644},
+			File{Dest: doc + "/copyright", Body: DebCopyright(in.CtlBinary != ""), Mode: 0o644},
 			File{Dest: doc + "/changelog.Debian.gz", Body: DebChangelog(p.Name, version+"-"+rel, kver, p.MTime), Mode: 0o644},
 		)
 		sp.Initrd = "update-initramfs -u -k " + kver
@@ -367,7 +367,10 @@ func SourceDateEpoch() int64 {
 	return v
 }
 
-func debCopyright(withCtl bool) []byte {
+// DebCopyright is the machine-readable debian/copyright of our packages
+// (binary and DKMS): the modules are GPL-2.0-only; withCtl adds the
+// Apache-2.0 stanza for nfsbundle-ctl under usr/lib/nfsbundle.
+func DebCopyright(withCtl bool) []byte {
 	s := `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: nfsbundle
 Source: ` + Homepage + `

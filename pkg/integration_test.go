@@ -6,10 +6,7 @@ package pkg
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 )
 
 // Integration tests run the real rpm, dpkg, lintian, rpmlint and depmod over
@@ -111,14 +109,11 @@ func allowlist(t *testing.T, tool string) map[string]bool {
 }
 
 func sha(t *testing.T, p string) string {
-	f, err := os.Open(p)
+	sum, err := fileutil.SHA256(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	io.Copy(h, f)
-	return hex.EncodeToString(h.Sum(nil))
+	return sum
 }
 
 func TestIntegrationReproducible(t *testing.T) {

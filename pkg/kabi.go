@@ -6,17 +6,14 @@ package pkg
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"debug/elf"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/klauspost/compress/zstd"
-	"github.com/ulikunitz/xz"
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 // Symbol is one versioned kernel symbol: a name and its modversions CRC.
@@ -30,7 +27,7 @@ type Symbol struct {
 // crc; char name[64 - sizeof(unsigned long)]; }. A module built without
 // CONFIG_MODVERSIONS has no such section: the result is empty, not an error.
 func Modversions(path string) ([]Symbol, error) {
-	f, err := openModule(path)
+	f, err := modinfo.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +74,7 @@ func Modversions(path string) ([]Symbol, error) {
 // the __ksymtab_<name> symbols of the symbol table, and falls back to the
 // __ksymtab_strings section when the table was stripped.
 func Exports(path string) ([]string, error) {
-	f, err := openModule(path)
+	f, err := modinfo.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -108,51 +105,6 @@ func Exports(path string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
-}
-
-// openModule reads a kernel module, uncompressing .ko.xz/.ko.zst/.ko.gz.
-func openModule(path string) (*elf.File, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	data, err := decompress(raw)
-	if err != nil {
-		return nil, fmt.Errorf("uncompressing %s: %w", path, err)
-	}
-	f, err := elf.NewFile(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s as an ELF kernel module: %w", path, err)
-	}
-	return f, nil
-}
-
-func decompress(b []byte) ([]byte, error) {
-	var r io.Reader
-	switch {
-	case bytes.HasPrefix(b, []byte("\xfd7zXZ\x00")):
-		xr, err := xz.NewReader(bytes.NewReader(b))
-		if err != nil {
-			return nil, err
-		}
-		r = xr
-	case bytes.HasPrefix(b, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		zr, err := zstd.NewReader(bytes.NewReader(b))
-		if err != nil {
-			return nil, err
-		}
-		defer zr.Close()
-		r = zr
-	case bytes.HasPrefix(b, []byte{0x1f, 0x8b}):
-		gr, err := gzip.NewReader(bytes.NewReader(b))
-		if err != nil {
-			return nil, err
-		}
-		r = gr
-	default:
-		return b, nil
-	}
-	return io.ReadAll(r)
 }
 
 // SymversEntry is one line of a Module.symvers file.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
 
@@ -102,7 +103,7 @@ func treeModules(ctx context.Context, modDir string, stock map[string]string, fi
 	var out []installedModule
 	var queue []string
 	for _, m := range fin.Modules {
-		data, err := readModule(ctx, m.Path)
+		data, err := modinfo.ReadModule(m.Path)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +135,7 @@ func treeModules(ctx context.Context, modDir string, stock map[string]string, fi
 		if err != nil || strings.HasPrefix(rel, "..") {
 			return nil, fmt.Errorf("module %s is outside %s", p, modDir)
 		}
-		data, err := readModule(ctx, p)
+		data, err := modinfo.ReadModule(p)
 		if err != nil {
 			return nil, err
 		}

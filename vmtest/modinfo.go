@@ -5,17 +5,12 @@ package vmtest
 
 import (
 	"bytes"
-	"compress/gzip"
-	"context"
 	"debug/elf"
-	"encoding/hex"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/nfsbundle/nfsbundle/internal/run"
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 // moduleName is the kernel's name for a module file: basename without
@@ -29,29 +24,6 @@ func moduleName(path string) string {
 }
 
 func normName(s string) string { return strings.ReplaceAll(s, "-", "_") }
-
-// readModule returns a module file's ELF bytes, decompressed when the name
-// says so (busybox-free finit_module in the guest wants plain ELF).
-func readModule(ctx context.Context, path string) ([]byte, error) {
-	switch {
-	case strings.HasSuffix(path, ".gz"):
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return io.ReadAll(zr)
-	case strings.HasSuffix(path, ".xz"):
-		return run.Output(ctx, "xz", "-dc", "--", path)
-	case strings.HasSuffix(path, ".zst"):
-		return run.Output(ctx, "zstd", "-qdc", "--", path)
-	}
-	return os.ReadFile(path)
-}
 
 // ModInfo is what the harness needs from a module's ELF file.
 type ModInfo struct {
@@ -68,49 +40,20 @@ func parseModInfo(data []byte) (*ModInfo, error) {
 		return nil, fmt.Errorf("not an ELF module: %w", err)
 	}
 	defer f.Close()
-	mi := &ModInfo{}
-	sec := f.Section(".modinfo")
-	if sec == nil {
-		return nil, fmt.Errorf("no .modinfo section")
-	}
-	raw, err := sec.Data()
+	info, err := modinfo.ReadELF(f)
 	if err != nil {
 		return nil, err
 	}
-	for _, kv := range bytes.Split(raw, []byte{0}) {
-		k, v, ok := strings.Cut(string(kv), "=")
-		if !ok {
-			continue
-		}
-		switch k {
-		case "name":
-			mi.Name = normName(v)
-		case "depends":
-			for _, d := range strings.Split(v, ",") {
-				if d != "" {
-					mi.Depends = append(mi.Depends, normName(d))
-				}
-			}
-		case "srcversion":
-			mi.SrcVersion = v
-		}
+	mi := &ModInfo{SrcVersion: info.First("srcversion"), BuildID: modinfo.BuildID(f)}
+	if n := info.First("name"); n != "" {
+		mi.Name = normName(n)
 	}
-	if s := f.Section(".note.gnu.build-id"); s != nil {
-		if b, err := s.Data(); err == nil {
-			mi.BuildID = noteDesc(b, f.ByteOrder)
+	for _, v := range info["depends"] {
+		for _, d := range strings.Split(v, ",") {
+			if d != "" {
+				mi.Depends = append(mi.Depends, normName(d))
+			}
 		}
 	}
 	return mi, nil
-}
-
-func noteDesc(b []byte, bo interface{ Uint32([]byte) uint32 }) string {
-	if len(b) < 12 {
-		return ""
-	}
-	namesz, descsz := bo.Uint32(b[0:]), bo.Uint32(b[4:])
-	off := 12 + (int(namesz)+3)&^3
-	if off+int(descsz) > len(b) {
-		return ""
-	}
-	return hex.EncodeToString(b[off : off+int(descsz)])
 }

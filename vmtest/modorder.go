@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 // modFile is one module chosen for the guest, in load order.
@@ -78,7 +80,7 @@ func resolveOrder(ctx context.Context, roots []string, ours, stock map[string]st
 			}
 			return fmt.Errorf("module %s (%s) is neither in our stage nor in the kernel's module tree", name, what)
 		}
-		data, err := readModule(ctx, m.Path)
+		data, err := modinfo.ReadModule(m.Path)
 		if err != nil {
 			return fmt.Errorf("reading module %s: %w", m.Path, err)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
@@ -91,7 +92,7 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *Finish, version 
 			if ourPath, ok := ours[m.Name]; ok {
 				info := m.Info
 				if !m.Ours { // loading the stock file: take the identity from ours
-					data, err := readModule(ctx, ourPath)
+					data, err := modinfo.ReadModule(ourPath)
 					if err != nil {
 						return nil, err
 					}

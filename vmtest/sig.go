@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
@@ -43,7 +44,7 @@ func SigEnforceOptions(ctx context.Context, o Options, fin *Finish, names ...str
 		if path == "" {
 			return o, fmt.Errorf("module %s is not in the staged build", n)
 		}
-		data, err := readModule(ctx, path)
+		data, err := modinfo.ReadModule(path)
 		if err != nil {
 			return o, err
 		}

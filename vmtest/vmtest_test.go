@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
@@ -49,7 +50,7 @@ func TestModuleName(t *testing.T) {
 }
 
 func TestParseModInfo(t *testing.T) {
-	data, err := readModule(context.Background(), "testdata/stock/kernel/net/c.ko.gz")
+	data, err := modinfo.ReadModule("testdata/stock/kernel/net/c.ko.gz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestParseModInfo(t *testing.T) {
 	if mi.Name != "c" || mi.SrcVersion != "CCC" || len(mi.Depends) != 0 || len(mi.BuildID) != 40 {
 		t.Errorf("c: %+v", mi)
 	}
-	data, _ = readModule(context.Background(), "testdata/ours/a.ko")
+	data, _ = modinfo.ReadModule("testdata/ours/a.ko")
 	mi, err = parseModInfo(data)
 	if err != nil || !slices.Equal(mi.Depends, []string{"b", "c"}) {
 		t.Errorf("a: %+v %v", mi, err)

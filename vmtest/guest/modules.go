@@ -7,7 +7,6 @@ package main
 
 import (
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 // loadModules loads every planned module in order with finit_module(2).
@@ -147,19 +148,9 @@ func (h *helper) checkOurs() (string, error) {
 	return fmt.Sprintf("%d modules are ours (build-id)", n), nil
 }
 
-// noteDesc returns the hex descriptor of the first ELF note in b.
-func noteDesc(b []byte) string {
-	if len(b) < 12 {
-		return ""
-	}
-	namesz := binary.LittleEndian.Uint32(b[0:])
-	descsz := binary.LittleEndian.Uint32(b[4:])
-	off := 12 + (int(namesz)+3)&^3
-	if off+int(descsz) > len(b) {
-		return ""
-	}
-	return hex.EncodeToString(b[off : off+int(descsz)])
-}
+// noteDesc returns the hex descriptor of the first ELF note in b, as the
+// kernel shows it in sysfs (little-endian on the guest's x86_64).
+func noteDesc(b []byte) string { return modinfo.NoteDesc(b, binary.LittleEndian) }
 
 // insmodExpectReject loads a module that must be refused, e.g. under
 // module.sig_enforce=1: "unsigned" ("Loading of unsigned module is
