@@ -28,6 +28,7 @@ var vmtestFlags struct {
 	noPVH     bool
 	appendArg []string
 	sig       bool
+	ctl       bool
 }
 
 var vmtestCmd = &cobra.Command{
@@ -80,6 +81,17 @@ then fail (this proves the harness can tell).`,
 				return err
 			}
 		}
+		if vmtestFlags.ctl {
+			// The packaged nfsbundle-ctl against a guest booted with the stock stack.
+			ctl := filepath.Join(top, "bin", "nfsbundle-ctl")
+			if err := vmtest.BuildCtl(cmd.Context(), top, ctl); err != nil {
+				return err
+			}
+			o = vmtest.CtlOptions(o, ctl)
+			if kver != "" {
+				o.OutDir = filepath.Join(paths.BuildDir(top, kver), "vmtest", "ctl")
+			}
+		}
 		rep, err := vmtest.Run(cmd.Context(), o)
 		if rep != nil {
 			rep.Summary(os.Stdout)
@@ -120,6 +132,7 @@ func init() {
 	f.BoolVar(&vmtestFlags.console, "console", false, "stream the guest console to stderr")
 	f.BoolVar(&vmtestFlags.noPVH, "no-pvh", false, "boot the compressed bzImage instead of the extracted vmlinux")
 	f.StringArrayVar(&vmtestFlags.appendArg, "append", nil, "extra kernel command line argument (repeatable)")
+	f.BoolVar(&vmtestFlags.ctl, "ctl", false, "boot the kernel's own NFS stack and check nfsbundle-ctl in the guest: status, verify, reload (refused while busy, then to ours), mountstats, trace")
 	f.BoolVar(&vmtestFlags.sig, "sig-enforce", false, "boot with module.sig_enforce=1 and check the kernel refuses our modules (unsigned, or signed by a key it does not trust)")
 	rootCmd.AddCommand(vmtestCmd)
 }
