@@ -50,7 +50,7 @@ func ReadPaths(file string) ([]string, error) {
 // (tarball sha256, path list). An entry appears only when complete: a
 // corrupt tarball leaves nothing behind.
 func Extract(ctx context.Context, tarball string, paths []string, cacheRoot string) (*Upstream, error) {
-	sum, err := fileutil.SHA256(tarball)
+	sum, err := tarballSum(tarball, cacheRoot)
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +94,25 @@ func Extract(ctx context.Context, tarball string, paths []string, cacheRoot stri
 		return nil, err
 	}
 	return up, nil
+}
+
+// tarballSum is the tarball's sha256, remembered per (path, size, mtime) so
+// an unchanged rebuild does not read 140 MB again.
+func tarballSum(tarball, cacheRoot string) (string, error) {
+	st, err := os.Stat(tarball)
+	if err != nil {
+		return "", err
+	}
+	id := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%d\x00%d", tarball, st.Size(), st.ModTime().UnixNano())))
+	memo := filepath.Join(cacheRoot, "tarball-sums", hex.EncodeToString(id[:12]))
+	if data, err := os.ReadFile(memo); err == nil && len(data) == 64 {
+		return string(data), nil
+	}
+	sum, err := fileutil.SHA256(tarball)
+	if err != nil {
+		return "", err
+	}
+	return sum, fileutil.WriteAtomic(memo, []byte(sum), 0o644)
 }
 
 // finishEntry moves the extracted tree into place and writes meta.json last,

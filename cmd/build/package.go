@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -49,8 +50,13 @@ func writePackages(ctx context.Context, top, version string, f packageFlags, st 
 		}
 	}
 	if !f.dkms {
-		return pkg.Build(ctx, pkg.Input{Top: top, Dist: f.dist, Version: version, Release: f.release,
-			Format: f.format, Target: tg, Stage: *st, NoKABIRequires: f.noKABI, CtlBinary: ctl})
+		in := pkg.Input{Top: top, Dist: f.dist, Version: version, Release: f.release,
+			Format: f.format, Target: tg, Stage: *st, NoKABIRequires: f.noKABI, CtlBinary: ctl}
+		format := f.format
+		if format == "" {
+			format = tg.Distro.Family
+		}
+		return buildPackageOnce(ctx, in, filepath.Join(paths.BuildDir(top, st.KVer), "package-"+format+".stamp.json"))
 	}
 	var mods []dkms.Module
 	for _, m := range st.Modules {
@@ -83,6 +89,28 @@ func defaultSourceDateEpoch(ctx context.Context, top string) {
 	if err == nil && len(strings.TrimSpace(string(out))) > 0 {
 		os.Setenv("SOURCE_DATE_EPOCH", strings.TrimSpace(string(out)))
 	}
+}
+
+// buildPackageOnce writes the binary package unless the same inputs (and
+// the same driver) already produced the packages still in dist/.
+func buildPackageOnce(ctx context.Context, in pkg.Input, stamp string) ([]string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	key, err := pkg.InputKey(in, self)
+	if err != nil {
+		return nil, err
+	}
+	if out, ok := pkg.ReadStamp(stamp, key); ok {
+		logrus.Debugf("package: %v up to date", out)
+		return out, nil
+	}
+	out, err := pkg.Build(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return out, pkg.WriteStamp(stamp, key, out)
 }
 
 // treeSeries is the upstream series of a tree: what DKMS may build it for.
