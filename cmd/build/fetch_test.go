@@ -1,0 +1,50 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nfsbundle/nfsbundle/buildroot"
+	"github.com/nfsbundle/nfsbundle/detect"
+)
+
+// TestNoHeadersInstalledFetchesThem is the fresh Debian machine without any
+// kernel headers: detection must fetch the release's current headers from
+// the archive (no root, nothing installed) and carry on with them.
+func TestNoHeadersInstalledFetchesThem(t *testing.T) {
+	requireHost(t)
+	if buildroot.HostSuite() != "bookworm" {
+		t.Skip("fetches the host release's headers: written for a Debian 12 host")
+	}
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "etc"), 0o755)
+	os.WriteFile(filepath.Join(root, "etc/os-release"), []byte("ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n"), 0o644)
+	opts := detect.Options{Root: root}
+	tg, err := detect.Detect(context.Background(), opts)
+	if !errors.Is(err, detect.ErrNoHeadersAtAll) {
+		t.Fatalf("an empty root must have no headers, got %v", err)
+	}
+	tg, err = fetchMissingHeaders(context.Background(), opts, tg, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(tg.Kernel.Release, "6.1.") || tg.Kernel.Chosen != "--kdir" || tg.Config.SigHash == "" {
+		t.Fatalf("fetched target: %+v", tg.Kernel)
+	}
+	if !strings.HasPrefix(tg.Kernel.HeadersDir, os.Getenv("NFSBUNDLE_CACHE")) && os.Getenv("NFSBUNDLE_CACHE") != "" {
+		t.Errorf("headers %s are not in the cache", tg.Kernel.HeadersDir)
+	}
+	// A kernel no Debian release ships fails at once, without any download.
+	_, err = fetchMissingHeaders(context.Background(), detect.Options{Root: root, Release: "9.9.9-nope"},
+		detect.Target{Distro: detect.Distro{ID: "debian"}}, &detect.NoHeadersError{Release: "9.9.9-nope"})
+	if err == nil || !strings.Contains(err.Error(), "9.9.9-nope") {
+		t.Fatalf("got %v", err)
+	}
+}
