@@ -11,7 +11,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
@@ -256,13 +255,8 @@ func writeTar(w io.Writer, top string, entries []srcEntry, mtime time.Time) erro
 
 // goTool finds the go command.
 func goTool() (string, error) {
-	if p, err := exec.LookPath("go"); err == nil {
+	if p, ok := run.LookPath("go", run.GoFallbacks()...); ok {
 		return p, nil
-	}
-	for _, p := range []string{"/usr/local/go/bin/go", "/usr/lib/go/bin/go"} {
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
 	}
 	return "", fmt.Errorf("the source release carries prebuilt drivers, which needs Go: install Go or pass --no-binaries")
 }

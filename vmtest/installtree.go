@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
@@ -161,13 +160,8 @@ func plainModuleName(rel string) string {
 }
 
 func findDepmod() (string, error) {
-	if p, err := exec.LookPath("depmod"); err == nil {
+	if p, ok := run.LookPath("depmod", "/usr/sbin/depmod", "/sbin/depmod"); ok {
 		return p, nil
-	}
-	for _, p := range []string{"/usr/sbin/depmod", "/sbin/depmod"} {
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
 	}
 	return "", errors.New("depmod not found: install kmod (the guest's module tree is indexed on the host)")
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -226,18 +225,8 @@ func (o *Options) guestBinary(ctx context.Context) (string, error) {
 }
 
 func findGo() (string, error) {
-	if p, err := exec.LookPath("go"); err == nil {
+	if p, ok := run.LookPath("go", run.GoFallbacks()...); ok {
 		return p, nil
-	}
-	if r := os.Getenv("GOROOT"); r != "" {
-		if _, err := os.Stat(filepath.Join(r, "bin", "go")); err == nil {
-			return filepath.Join(r, "bin", "go"), nil
-		}
-	}
-	for _, p := range []string{"/usr/local/go/bin/go", "/usr/lib/go/bin/go"} {
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
 	}
 	return "", fmt.Errorf("the Go toolchain is needed to build the VM guest helper (or set %s to a prebuilt one)", GuestEnv)
 }
