@@ -62,6 +62,9 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *Finish, version 
 	if roots == nil {
 		roots = verify
 	}
+	if o.Net != nil {
+		roots = append(slices.Clip(roots), netModules...)
+	}
 	if o.Stock || len(o.StockModules) > 0 {
 		var keep []string
 		for _, r := range roots {
@@ -82,7 +85,7 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *Finish, version 
 
 	p := &prepared{tree: newCpioTree()}
 	p.plan = proto.Plan{KVer: o.KVer, Version: version, SkipLoad: o.SkipLoad, NoVerify: o.NoVerify, Scenarios: o.Scenarios,
-		IOSizes: o.IOSizes, NfsdIOSizes: o.NfsdIOSizes}
+		IOSizes: o.IOSizes, NfsdIOSizes: o.NfsdIOSizes, Net: o.Net != nil, Serve: o.Serve}
 	for _, m := range order {
 		gm := proto.Module{Name: m.Name, File: proto.ModDir + "/" + m.Name + ".ko"}
 		if slices.Contains(verify, m.Name) {
@@ -135,7 +138,7 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *Finish, version 
 	for name, content := range guestEtc {
 		p.tree.file(name, []byte(content), 0o644)
 	}
-	if slices.Contains(o.Scenarios, proto.ScenarioNfsdV3) {
+	if slices.Contains(o.Scenarios, proto.ScenarioNfsdV3) || slices.Contains(o.Scenarios, proto.ScenarioServe) {
 		files, err := nfsUserspace(ctx, o.Cache)
 		if err != nil {
 			return nil, err
@@ -143,6 +146,16 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *Finish, version 
 		for _, f := range files {
 			p.tree.hostFile(f.Dst, f.Src, f.Mode)
 		}
+	}
+	if o.Serve != nil && o.Serve.Fio {
+		files, err := fioFiles()
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			p.tree.hostFile(f.Dst, f.Src, f.Mode)
+		}
+		p.tree.file(proto.FioJobFile, o.FioJobs, 0o644)
 	}
 	if o.InstallTree {
 		if err := installTree(ctx, p.tree, o.KVer, img.ModDir, stock, fin); err != nil {
@@ -162,7 +175,7 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *Finish, version 
 		}
 		p.plan.Extra = append(p.plan.Extra, proto.Extra{Name: x.Name, Argv: x.Argv, Env: x.Env,
 			Phase: phase, TimeoutSec: int(x.Timeout / time.Second), NeedsMount: x.NeedsMount,
-			MountOptions: x.MountOptions})
+			MountOptions: x.MountOptions, NeedsNfsd: x.NeedsNfsd, FullOutput: x.FullOutput})
 	}
 	plan, err := json.MarshalIndent(p.plan, "", " ")
 	if err != nil {

@@ -29,6 +29,8 @@ type qemuConfig struct {
 	CPU                                   string // -cpu model ("" = qemu's default; host under KVM)
 	ConsoleLog, ReportLog                 string
 	Console                               io.Writer
+	NIC                                   string // -nic value ("" = none)
+	OnEvent                               func(proto.Event)
 }
 
 type qemuResult struct {
@@ -72,8 +74,12 @@ func detectAccel(want string) string {
 }
 
 func qemuArgs(c qemuConfig) []string {
+	nic := c.NIC
+	if nic == "" {
+		nic = "none"
+	}
 	args := []string{"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-		"-m", c.Memory, "-smp", "1", "-nic", "none",
+		"-m", c.Memory, "-smp", "1", "-nic", nic,
 		"-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con",
 		"-serial", "file:" + c.ReportLog,
 		"-kernel", c.Kernel, "-initrd", c.Initrd, "-append", c.Append}
@@ -143,8 +149,13 @@ func runQemu(ctx context.Context, c qemuConfig) (*qemuResult, error) {
 		}
 		pr.Close()
 	}()
+	stopTail := make(chan struct{})
+	tailed := make(chan int)
+	go func() { tailed <- tailEvents(c.ReportLog, c.OnEvent, stopTail) }()
 	werr := cmd.Wait()
 	<-done
+	close(stopTail)
+	seen := <-tailed
 	res.Wall = time.Since(start)
 	res.ConsoleTail = tail
 	switch {
@@ -160,7 +171,42 @@ func runQemu(ctx context.Context, c qemuConfig) (*qemuResult, error) {
 	if len(res.Events) == 0 {
 		res.Events = fallback
 	}
+	if c.OnEvent != nil {
+		for _, ev := range res.Events[min(seen, len(res.Events)):] {
+			c.OnEvent(ev)
+		}
+	}
 	return res, nil
+}
+
+// tailEvents hands fn each complete event line of the report log as it
+// appears, until stop; it returns how many it handed over.
+func tailEvents(path string, fn func(proto.Event), stop <-chan struct{}) int {
+	if fn == nil {
+		<-stop
+		return 0
+	}
+	seen := 0
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return seen
+		case <-tick.C:
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+			evs := parseEvents(b[:i+1])
+			for _, ev := range evs[min(seen, len(evs)):] {
+				fn(ev)
+			}
+			seen = max(seen, len(evs))
+		}
+	}
 }
 
 // parseEvents reads the report port's JSON lines (tolerating \r and noise).

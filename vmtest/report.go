@@ -28,6 +28,12 @@ func (r *Report) absorb(res *qemuResult) {
 		case proto.EvCheck:
 			r.Checks = append(r.Checks, Check{Name: ev.Name, Passed: ev.OK, Detail: ev.Detail,
 				Duration: time.Duration(ev.MS) * time.Millisecond})
+		case proto.EvOutput:
+			code := -1
+			if ev.Exit != nil {
+				code = *ev.Exit
+			}
+			r.Outputs = append(r.Outputs, Output{Name: ev.Name, Output: ev.Output, Exit: code})
 		case proto.EvContext:
 			r.DmesgTail, r.HelperLog = ev.Dmesg, ev.Log
 		case proto.EvDone:

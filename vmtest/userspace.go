@@ -57,7 +57,6 @@ func nfsUserspace(ctx context.Context, cache string) ([]hostFile, error) {
 		}
 	}
 	var files []hostFile
-	libs := map[string]string{} // soname -> host path
 	var elfs []string
 	for _, alts := range nfsUserspaceBinaries {
 		for _, rel := range alts {
@@ -72,51 +71,11 @@ func nfsUserspace(ctx context.Context, cache string) ([]hostFile, error) {
 	if len(elfs) < 4 {
 		return nil, fmt.Errorf("the unpacked NFS userspace in %s lacks rpcbind/rpc.mountd/rpc.statd/exportfs; remove the directory and retry", root)
 	}
-	search := []string{
-		filepath.Join(root, "lib/x86_64-linux-gnu"), filepath.Join(root, "usr/lib/x86_64-linux-gnu"),
-		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
+	deps, err := elfDeps(elfs, filepath.Join(root, "lib/x86_64-linux-gnu"), filepath.Join(root, "usr/lib/x86_64-linux-gnu"))
+	if err != nil {
+		return nil, err
 	}
-	interp := ""
-	for len(elfs) > 0 {
-		p := elfs[0]
-		elfs = elfs[1:]
-		f, err := elf.Open(p)
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", p, err)
-		}
-		needed, _ := f.ImportedLibraries()
-		for _, prog := range f.Progs {
-			if prog.Type == elf.PT_INTERP {
-				b := make([]byte, prog.Filesz)
-				prog.ReadAt(b, 0)
-				interp = strings.TrimRight(string(b), "\x00")
-			}
-		}
-		f.Close()
-		for _, so := range needed {
-			if _, done := libs[so]; done {
-				continue
-			}
-			found := ""
-			for _, d := range search {
-				if _, err := os.Stat(filepath.Join(d, so)); err == nil {
-					found = filepath.Join(d, so)
-					break
-				}
-			}
-			if found == "" {
-				return nil, fmt.Errorf("shared library %s (needed by %s) not found in %s", so, filepath.Base(p), strings.Join(search, ", "))
-			}
-			libs[so] = found
-			elfs = append(elfs, found)
-		}
-	}
-	for so, p := range libs {
-		files = append(files, hostFile{Dst: "/lib/x86_64-linux-gnu/" + so, Src: p, Mode: 0o755})
-	}
-	if interp != "" {
-		files = append(files, hostFile{Dst: interp, Src: interp, Mode: 0o755})
-	}
+	files = append(files, deps...)
 	files = append(files, hostFile{Dst: "/etc/netconfig", Src: filepath.Join(root, "etc/netconfig"), Mode: 0o644})
 	for _, e := range []string{"/etc/services", "/etc/protocols", "/etc/rpc"} {
 		if _, err := os.Stat(e); err == nil {
@@ -154,4 +113,84 @@ var guestEtc = map[string]string{
 	"etc/group":         "root:x:0:\nnogroup:x:65534:\n",
 	"etc/nsswitch.conf": "passwd: files\ngroup: files\nhosts: files\nrpc: files\nservices: files\nprotocols: files\n",
 	"etc/hosts":         "127.0.0.1 localhost\n::1 localhost\n",
+}
+
+// elfDeps returns the shared libraries the ELF programs need, transitively,
+// and the dynamic loader, found in dirs first and then the host's library
+// directories, as initramfs files under the same paths Debian uses.
+func elfDeps(elfs []string, dirs ...string) ([]hostFile, error) {
+	search := append(dirs, "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64")
+	libs := map[string]string{} // soname -> host path
+	dsts := map[string]string{} // soname -> guest path
+	interp := ""
+	for len(elfs) > 0 {
+		p := elfs[0]
+		elfs = elfs[1:]
+		f, err := elf.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", p, err)
+		}
+		needed, _ := f.ImportedLibraries()
+		// A RUNPATH (e.g. librados's .../ceph) is searched first, and the
+		// library keeps its path in the guest so the loader finds it there.
+		var runpath []string
+		for _, tag := range []elf.DynTag{elf.DT_RUNPATH, elf.DT_RPATH} {
+			if v, err := f.DynString(tag); err == nil {
+				for _, e := range v {
+					runpath = append(runpath, strings.Split(e, ":")...)
+				}
+			}
+		}
+		for _, prog := range f.Progs {
+			if prog.Type == elf.PT_INTERP {
+				b := make([]byte, prog.Filesz)
+				prog.ReadAt(b, 0)
+				interp = strings.TrimRight(string(b), "\x00")
+			}
+		}
+		f.Close()
+		for _, so := range needed {
+			if _, done := libs[so]; done {
+				continue
+			}
+			found, dst := "", ""
+			for i, d := range append(runpath, search...) {
+				if _, err := os.Stat(filepath.Join(d, so)); err == nil {
+					found, dst = filepath.Join(d, so), "/lib/x86_64-linux-gnu/"+so
+					if i < len(runpath) {
+						dst = found
+					}
+					break
+				}
+			}
+			if found == "" {
+				return nil, fmt.Errorf("shared library %s (needed by %s) not found in %s", so, filepath.Base(p), strings.Join(append(runpath, search...), ", "))
+			}
+			libs[so], dsts[so] = found, dst
+			elfs = append(elfs, found)
+		}
+	}
+	var files []hostFile
+	for so, p := range libs {
+		files = append(files, hostFile{Dst: dsts[so], Src: p, Mode: 0o755})
+	}
+	if interp != "" {
+		files = append(files, hostFile{Dst: interp, Src: interp, Mode: 0o755})
+	}
+	return files, nil
+}
+
+// fioPath is Debian's fio on the host (package fio), copied into the guest
+// with its libraries for the serve scenario's data verification.
+const fioPath = "/usr/bin/fio"
+
+func fioFiles() ([]hostFile, error) {
+	if _, err := os.Stat(fioPath); err != nil {
+		return nil, fmt.Errorf("fio is needed for the data verification checks: install it (apt-get install fio)")
+	}
+	deps, err := elfDeps([]string{fioPath})
+	if err != nil {
+		return nil, err
+	}
+	return append(deps, hostFile{Dst: fioPath, Src: fioPath, Mode: 0o755}), nil
 }

@@ -60,6 +60,12 @@ type ExtraCheck struct {
 	// MountOptions replace "nconnect=2" in the options of that mount
 	// (e.g. "nconnect=4"); the server address, port and version stay.
 	MountOptions string
+	// NeedsNfsd also runs kernel nfsd (NFSv4.2, export caches seeded) with
+	// a mount of it at $VMTEST_NFSD_MOUNT (its export: $VMTEST_NFSD_EXPORT).
+	NeedsNfsd bool
+	// FullOutput returns the program's whole output and exit status in
+	// Report.Outputs (vmtest --run).
+	FullOutput bool
 }
 
 // Options select what Run boots and checks.
@@ -106,6 +112,43 @@ type Options struct {
 	Console     io.Writer // live guest console (nil: only the log file)
 	IOSizes     []int64   // go-nfs file sizes (default 1 B .. 64 MiB)
 	NfsdIOSizes []int64   // kernel nfsd file sizes
+	// Net gives the guest a user-mode NIC; nil (the default): none.
+	Net *Net
+	// Serve configures the serve scenario (proto.ScenarioServe); FioJobs is
+	// its fio job file when Serve.Fio is set.
+	Serve   *proto.Serve
+	FioJobs []byte
+	// OnEvent sees each guest event while the guest runs (the report port
+	// is polled), e.g. proto.EvReady from the serve scenario.
+	OnEvent func(proto.Event)
+}
+
+// Net is the guest's network: a virtio-net NIC on qemu's user-mode network
+// with restrict=on, so the guest reaches nothing outside, and the Forwards
+// as the only way in, each bound to 127.0.0.1 on the host. The guest loads
+// virtio_net (and what it needs) from the target kernel's own modules.
+type Net struct {
+	Forwards []Forward
+}
+
+// Forward makes guest TCP port Guest reachable at 127.0.0.1:Host.
+type Forward struct {
+	Host, Guest int
+}
+
+// netModules bring up the NIC; their dependencies follow.
+var netModules = []string{"virtio_pci", "virtio_net"}
+
+// nicArg is qemu's -nic value for n.
+func (n *Net) nicArg() string {
+	if n == nil {
+		return "none"
+	}
+	arg := "user,model=virtio-net-pci,restrict=on"
+	for _, f := range n.Forwards {
+		arg += fmt.Sprintf(",hostfwd=tcp:127.0.0.1:%d-:%d", f.Host, f.Guest)
+	}
+	return arg
 }
 
 // DefaultIOSizes are written over NFSv3 to go-nfs; DefaultNfsdIOSizes over nfsd.
@@ -130,6 +173,7 @@ type Report struct {
 	Modules    []Module  `json:"modules"`
 	ConsoleLog string    `json:"console_log"`
 	DmesgTail  []string  `json:"dmesg_tail,omitempty"`
+	Outputs    []Output  `json:"outputs,omitempty"`
 	HelperLog  []string  `json:"helper_log_tail,omitempty"`
 	QemuExit   string    `json:"qemu_exit"`
 	Started    time.Time `json:"started"`
@@ -147,6 +191,14 @@ type Check struct {
 	Passed   bool          `json:"passed"`
 	Duration time.Duration `json:"duration_ns"`
 	Detail   string        `json:"detail,omitempty"`
+}
+
+// Output is an extra check's whole output and exit status (-1: it did not
+// exit, e.g. killed at its time limit).
+type Output struct {
+	Name   string `json:"name"`
+	Output string `json:"output"`
+	Exit   int    `json:"exit"`
 }
 
 // Module is one module loaded in the guest.
@@ -273,6 +325,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		Kernel: kernel, Initrd: initrd, Append: o.kernelCmdline(), Memory: o.Memory,
 		Accel: detectAccel(o.Accel), CPU: o.CPU, ConsoleLog: filepath.Join(o.OutDir, "console.log"),
 		ReportLog: filepath.Join(o.OutDir, "report.jsonl"), Console: o.Console,
+		NIC: o.Net.nicArg(), OnEvent: o.OnEvent,
 	})
 	if err != nil {
 		return nil, err

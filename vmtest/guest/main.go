@@ -147,6 +147,9 @@ func (h *helper) run() {
 			h.check(proto.CheckOurs, 5*time.Second, h.checkOurs)
 		}
 	}
+	if h.plan.Net && !h.check("net", 20*time.Second, netUp) {
+		return
+	}
 	h.runExtra(proto.PhaseAfterLoad)
 	for _, s := range h.plan.Scenarios {
 		t := time.Now()
@@ -157,6 +160,8 @@ func (h *helper) run() {
 			h.scenarioNfsdV4()
 		case proto.ScenarioNfsdV3:
 			h.scenarioNfsdV3()
+		case proto.ScenarioServe:
+			h.scenarioServe()
 		default:
 			h.check("scenario-"+s, time.Second, func() (string, error) { return "", fmt.Errorf("unknown scenario %q", s) })
 		}
@@ -231,36 +236,48 @@ const extraMount = "/mnt/vmtest-nfs"
 
 func (h *helper) runExtra(phase string) {
 	for _, x := range h.plan.Extra {
-		if x.Phase != phase {
-			continue
+		if x.Phase == phase {
+			h.runExtraWithMounts(x)
 		}
-		x := x
-		if x.NeedsMount {
-			stop, err := h.startGoNFS("/srv/extra", 20049)
-			if err == nil {
-				opts := x.MountOptions
-				if opts == "" {
-					opts = "nconnect=2"
-				}
-				if err = mountNFS("127.0.0.1:/", extraMount, gonfsOptsPort(20049)+","+opts); err != nil {
-					stop()
-				}
-			}
-			if err != nil {
-				h.check(x.Name, time.Second, func() (string, error) { return "", fmt.Errorf("NFS mount for the check: %w", err) })
-				continue
-			}
-			writeFile(extraMount+"/hello", "hello from vmtest\n")
-			x.Env = append(x.Env, "VMTEST_NFS_MOUNT="+extraMount)
-			func() {
-				defer stop()
-				defer umount(extraMount)
-				h.runOneExtra(x)
-			}()
-			continue
-		}
-		h.runOneExtra(x)
 	}
+}
+
+// runExtraWithMounts brings up the mounts the check asks for, runs it and
+// takes them down again.
+func (h *helper) runExtraWithMounts(x proto.Extra) {
+	fail := func(what string, err error) {
+		h.check(x.Name, time.Second, func() (string, error) { return "", fmt.Errorf("%s for the check: %w", what, err) })
+	}
+	if x.NeedsNfsd {
+		stop, err := startNfsdV4Mount(extraNfsdSrv, extraNfsdMount)
+		if err != nil {
+			fail("kernel nfsd mount", err)
+			return
+		}
+		defer stop()
+		x.Env = append(x.Env, "VMTEST_NFSD_MOUNT="+extraNfsdMount, "VMTEST_NFSD_EXPORT="+extraNfsdSrv)
+	}
+	if x.NeedsMount {
+		stop, err := h.startGoNFS("/srv/extra", 20049)
+		if err == nil {
+			opts := x.MountOptions
+			if opts == "" {
+				opts = "nconnect=2"
+			}
+			if err = mountNFS("127.0.0.1:/", extraMount, gonfsOptsPort(20049)+","+opts); err != nil {
+				stop()
+			}
+		}
+		if err != nil {
+			fail("NFS mount", err)
+			return
+		}
+		defer stop()
+		defer umount(extraMount)
+		writeFile(extraMount+"/hello", "hello from vmtest\n")
+		x.Env = append(x.Env, "VMTEST_NFS_MOUNT="+extraMount)
+	}
+	h.runOneExtra(x)
 }
 
 func (h *helper) runOneExtra(x proto.Extra) {
@@ -286,6 +303,9 @@ func (h *helper) runOneExtra(x proto.Extra) {
 			if l != "" {
 				h.logf("  %s| %s", x.Name, l)
 			}
+		}
+		if x.FullOutput {
+			h.emitOutput(x.Name, out.String(), exitStatus(cmd, err))
 		}
 		if err != nil {
 			return lastLine(out.String()), fmt.Errorf("%s: %w", strings.Join(x.Argv, " "), err)

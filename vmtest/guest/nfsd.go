@@ -117,6 +117,35 @@ func ioRoundTrip(src, mnt, opts, srv string, sizes []int64, seed uint64) (string
 	return fmt.Sprintf("%d files, %d bytes, write+verify %s", len(set.names), set.bytes, wt.Round(time.Millisecond)), nil
 }
 
+// startNfsdV4 mounts a tmpfs on srv and serves it with kernel nfsd as the
+// NFSv4.1/4.2 root to 127.0.0.1, with no userspace daemons; stop ends nfsd
+// and unmounts the tmpfs.
+func startNfsdV4(srv string) (stop func(), err error) {
+	os.MkdirAll(srv, 0o755)
+	if err := unix.Mount("srv-v4", srv, "tmpfs", 0, "size=100m"); err != nil {
+		return nil, err
+	}
+	undo := func() { unix.Unmount(srv, 0) }
+	err = mountNfsdFS()
+	if err == nil {
+		os.MkdirAll("/var/lib/nfs/v4recovery", 0o755)
+		err = nfsdVersions("-2 -3 +4 +4.1 +4.2", "-3 +4 +4.1 +4.2")
+	}
+	if err == nil {
+		writeFile(nfsdFS+"/nfsv4leasetime", "10\n")
+		writeFile(nfsdFS+"/nfsv4gracetime", "10\n")
+		err = seedExportCaches(srv)
+	}
+	if err == nil {
+		err = nfsdStart()
+	}
+	if err != nil {
+		undo()
+		return nil, err
+	}
+	return func() { nfsdStop(); undo() }, nil
+}
+
 // scenarioNfsdV4: kernel nfsd serving NFSv4.1 and 4.2 only, no userspace
 // daemons at all.
 func (h *helper) scenarioNfsdV4() {
@@ -126,32 +155,12 @@ func (h *helper) scenarioNfsdV4() {
 			h.check(c, time.Second, func() (string, error) { return "", err })
 		}
 	}
-	os.MkdirAll(srv, 0o755)
-	if err := unix.Mount("srv-v4", srv, "tmpfs", 0, "size=100m"); err != nil {
+	stop, err := startNfsdV4(srv)
+	if err != nil {
 		fail(err)
 		return
 	}
-	defer unix.Unmount(srv, 0)
-	if err := mountNfsdFS(); err != nil {
-		fail(err)
-		return
-	}
-	os.MkdirAll("/var/lib/nfs/v4recovery", 0o755)
-	if err := nfsdVersions("-2 -3 +4 +4.1 +4.2", "-3 +4 +4.1 +4.2"); err != nil {
-		fail(err)
-		return
-	}
-	writeFile(nfsdFS+"/nfsv4leasetime", "10\n")
-	writeFile(nfsdFS+"/nfsv4gracetime", "10\n")
-	if err := seedExportCaches(srv); err != nil {
-		fail(err)
-		return
-	}
-	if err := nfsdStart(); err != nil {
-		fail(err)
-		return
-	}
-	defer nfsdStop()
+	defer stop()
 	for _, v := range []struct{ name, vers string }{{proto.CheckNfsdV41, "4.1"}, {proto.CheckNfsdV42, "4.2"}} {
 		sub := "v" + strings.ReplaceAll(v.vers, ".", "")
 		os.MkdirAll(filepath.Join(srv, sub), 0o777)
@@ -208,6 +217,16 @@ func (h *helper) scenarioNfsdV3() {
 }
 
 func (h *helper) startV3Server(srv string) error {
+	return h.startDaemonNfsd(srv, srv+" 127.0.0.1(rw,no_root_squash,no_subtree_check,insecure,fsid=1)",
+		[]string{"3", "4.1", "4.2"}, 0)
+}
+
+// startDaemonNfsd mounts a tmpfs on srv and starts kernel nfsd the way a
+// distribution does: rpcbind, exportfs (exports is the one /etc/exports
+// line), rpc.mountd answering the export caches, rpc.statd for NLM, and
+// rpc.nfsd with the given versions; lease > 0 sets the v4 lease and grace
+// seconds first.
+func (h *helper) startDaemonNfsd(srv, exports string, versions []string, lease int) error {
 	for _, p := range []string{"/usr/sbin/rpc.mountd", "/usr/sbin/exportfs"} {
 		if _, err := os.Stat(p); err != nil {
 			return fmt.Errorf("Debian nfs userspace is not in the initramfs: %w", err)
@@ -216,19 +235,23 @@ func (h *helper) startV3Server(srv string) error {
 	for _, d := range []string{srv, "/run/rpcbind", "/var/lib/nfs/sm", "/var/lib/nfs/sm.bak", "/var/lib/nfs/v4recovery", "/var/lib/nfs/rpc_pipefs"} {
 		os.MkdirAll(d, 0o755)
 	}
-	if err := unix.Mount("srv-v3", srv, "tmpfs", 0, "size=100m"); err != nil {
+	if err := unix.Mount("srv-"+filepath.Base(srv), srv, "tmpfs", 0, "size=200m"); err != nil {
 		return err
 	}
 	for _, f := range []string{"/var/lib/nfs/etab", "/var/lib/nfs/rmtab"} {
 		writeFile(f, "")
 	}
-	if err := writeFile("/etc/exports", srv+" 127.0.0.1(rw,no_root_squash,no_subtree_check,insecure,fsid=1)\n"); err != nil {
+	if err := writeFile("/etc/exports", exports+"\n"); err != nil {
 		return err
 	}
 	if err := mountNfsdFS(); err != nil {
 		return err
 	}
 	writeFile(nfsdFS+"/threads", "0\n")
+	if lease > 0 {
+		writeFile(nfsdFS+"/nfsv4leasetime", strconv.Itoa(lease)+"\n")
+		writeFile(nfsdFS+"/nfsv4gracetime", strconv.Itoa(lease)+"\n")
+	}
 	if err := h.spawn("rpcbind", "-f", "-w"); err != nil {
 		return err
 	}
@@ -247,7 +270,11 @@ func (h *helper) startV3Server(srv string) error {
 	// rpc.nfsd, not nfsdStart: it hands nfsd bound sockets (portlist
 	// addfd), and only those are registered with rpcbind; a "tcp 2049"
 	// portlist listener is anonymous.
-	if err := h.daemon("rpc.nfsd", "--nfs-version", "3", "--nfs-version", "4.1", "--nfs-version", "4.2", "4"); err != nil {
+	args := []string{}
+	for _, v := range versions {
+		args = append(args, "--nfs-version", v)
+	}
+	if err := h.daemon("rpc.nfsd", append(args, "4")...); err != nil {
 		return err
 	}
 	writeFile(nfsdFS+"/v4_end_grace", "Y\n")

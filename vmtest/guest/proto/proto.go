@@ -39,6 +39,24 @@ const (
 	ScenarioGoNFS  = "gonfs"   // CheckGoNFS, CheckNconnect, CheckMountstatID
 	ScenarioNfsdV4 = "nfsd-v4" // CheckNfsdV41, CheckNfsdV42, CheckNfsdV4Lock
 	ScenarioNfsdV3 = "nfsd-v3" // CheckNfsdV3, CheckNfsdV3Lock
+	// ScenarioServe: kernel nfsd (with rpcbind, mountd, statd) exporting
+	// ServeExport for NFSv3, 4.0, 4.1 and 4.2 to any address, insecure;
+	// then the Serve plan's fio checks, then (Serve.Wait) it stays up for a
+	// host-side suite until the host says "stop" on Serve.ControlPort.
+	ScenarioServe = "serve"
+)
+
+// The serve scenario's export and its fio checks.
+const (
+	ServeExport     = "/srv/conf"     // the v4 root (fsid=0) and the v3 export path
+	CheckFioGoNFS   = "fio-gonfs-v3"  // fio verify over NFSv3 to go-nfs
+	CheckFioNfsdV3  = "fio-nfsd-v3"   // fio verify over NFSv3 to kernel nfsd
+	CheckFioNfsdV42 = "fio-nfsd-v4.2" // fio verify over NFSv4.2 to kernel nfsd
+	FioJobFile      = "/vmtest/fio/jobs.fio"
+	// GuestAddr is the guest's address on its user-mode NIC (qemu's default
+	// network 10.0.2.0/24); forwarded connections arrive from GatewayAddr.
+	GuestAddr   = "10.0.2.15/24"
+	GatewayAddr = "10.0.2.2"
 )
 
 // AllScenarios is the default scenario list, in run order.
@@ -64,6 +82,20 @@ type Plan struct {
 	// IOSizes are the file sizes written over go-nfs; NfsdIOSizes over nfsd.
 	IOSizes     []int64 `json:"io_sizes"`
 	NfsdIOSizes []int64 `json:"nfsd_io_sizes"`
+	// Net brings up eth0 (virtio-net, loaded with the plan's modules) at
+	// GuestAddr; without it the guest has loopback only.
+	Net   bool   `json:"net,omitempty"`
+	Serve *Serve `json:"serve,omitempty"`
+}
+
+// Serve configures ScenarioServe.
+type Serve struct {
+	Fio bool `json:"fio,omitempty"` // run the fio checks (FioJobFile, /usr/bin/fio)
+	// Wait emits EvReady and serves until "stop" arrives on ControlPort.
+	Wait        bool     `json:"wait,omitempty"`
+	ControlPort int      `json:"control_port,omitempty"`
+	LeaseTime   int      `json:"lease_time,omitempty"` // nfsd lease and grace seconds (default 10)
+	Dirs        []string `json:"dirs,omitempty"`       // created (mode 0777) in the export before EvReady
 }
 
 // Module is one module file to load.
@@ -91,7 +123,16 @@ type Extra struct {
 	NeedsMount bool `json:"needs_mount,omitempty"`
 	// MountOptions replace "nconnect=2" in that mount's options.
 	MountOptions string `json:"mount_options,omitempty"`
+	// NeedsNfsd also starts kernel nfsd (NFSv4.2, no daemons) and mounts
+	// it at the path in $VMTEST_NFSD_MOUNT.
+	NeedsNfsd bool `json:"needs_nfsd,omitempty"`
+	// FullOutput sends the program's whole output (capped) and its exit
+	// status with the check event, for vmtest --run.
+	FullOutput bool `json:"full_output,omitempty"`
 }
+
+// OutputCap bounds Event.Output.
+const OutputCap = 256 << 10
 
 // Event kinds.
 const (
@@ -100,6 +141,8 @@ const (
 	EvCheck   = "check"   // a named check ended
 	EvContext = "context" // failure context: Dmesg and Log tails
 	EvDone    = "done"    // all done; the guest powers off next
+	EvReady   = "ready"   // the serve scenario is up for host-side suites
+	EvOutput  = "output"  // an extra check's whole output (Extra.FullOutput)
 )
 
 // Event is one line on the report port.
@@ -112,4 +155,8 @@ type Event struct {
 	Uptime float64  `json:"uptime,omitempty"`
 	Dmesg  []string `json:"dmesg,omitempty"`
 	Log    []string `json:"log,omitempty"`
+	// Output and Exit: an extra check's whole output and exit status
+	// (Extra.FullOutput); Exit -1 means it did not run to an exit.
+	Output string `json:"output,omitempty"`
+	Exit   *int   `json:"exit,omitempty"`
 }

@@ -1,0 +1,230 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
+)
+
+// Where extra checks with NeedsNfsd find kernel nfsd.
+const (
+	extraNfsdSrv   = "/srv/extra-nfsd"
+	extraNfsdMount = "/mnt/vmtest-nfsd"
+)
+
+// netUp configures the user-mode NIC: eth0 at proto.GuestAddr, up.
+func netUp() (string, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat("/sys/class/net/eth0"); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			return "", errors.New("no eth0 after 10 s: is virtio_net loaded?")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, args := range [][]string{
+		{"ip", "addr", "add", proto.GuestAddr, "dev", "eth0"},
+		{"ip", "link", "set", "eth0", "up"},
+		{"ip", "route", "add", "default", "via", proto.GatewayAddr},
+	} {
+		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+			return "", fmt.Errorf("%s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+		}
+	}
+	return "eth0 " + proto.GuestAddr, nil
+}
+
+// startNfsdV4Mount starts kernel nfsd on srv and mounts it over NFSv4.2 at mnt.
+func startNfsdV4Mount(srv, mnt string) (stop func(), err error) {
+	stopNfsd, err := startNfsdV4(srv)
+	if err != nil {
+		return nil, err
+	}
+	os.Chmod(srv, 0o777)
+	if err := mountNFS("127.0.0.1:/", mnt, "vers=4.2,addr=127.0.0.1,clientaddr=127.0.0.1"); err != nil {
+		stopNfsd()
+		return nil, err
+	}
+	return func() { umount(mnt); stopNfsd() }, nil
+}
+
+// exitStatus is the exit code of a finished command (-1: it did not exit).
+func exitStatus(cmd *exec.Cmd, err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.Exited() {
+		return ee.ExitCode()
+	}
+	return -1
+}
+
+// emitOutput sends an extra check's whole output and exit status.
+func (h *helper) emitOutput(name, out string, code int) {
+	if len(out) > proto.OutputCap {
+		out = out[len(out)-proto.OutputCap:]
+	}
+	h.emit(proto.Event{Kind: proto.EvOutput, Name: name, Output: out, Exit: &code})
+}
+
+// scenarioServe: kernel nfsd exporting proto.ServeExport as a distribution
+// would serve it (v3 and v4.x, insecure, to anyone on the guest's networks),
+// the fio checks, then (Wait) serving host-side suites until told to stop.
+func (h *helper) scenarioServe() {
+	sv := h.plan.Serve
+	if sv == nil {
+		sv = &proto.Serve{}
+	}
+	lease := sv.LeaseTime
+	if lease == 0 {
+		lease = 10
+	}
+	exp := proto.ServeExport + " *(rw,no_root_squash,no_subtree_check,insecure,fsid=0)"
+	if err := h.startDaemonNfsd(proto.ServeExport, exp, []string{"3", "4.0", "4.1", "4.2"}, lease); err != nil {
+		h.check("serve", time.Second, func() (string, error) { return "", err })
+		return
+	}
+	defer nfsdStop()
+	defer unix.Unmount(proto.ServeExport, 0)
+	os.Chmod(proto.ServeExport, 0o777)
+	if sv.Fio {
+		h.fioChecks()
+	}
+	if !sv.Wait {
+		return
+	}
+	for _, d := range sv.Dirs {
+		if err := os.MkdirAll(filepath.Join(proto.ServeExport, filepath.Clean("/"+d)), 0o777); err != nil {
+			h.check("serve", time.Second, func() (string, error) { return "", err })
+			return
+		}
+		os.Chmod(filepath.Join(proto.ServeExport, filepath.Clean("/"+d)), 0o777)
+	}
+	h.check("serve", 12*time.Hour, func() (string, error) { return h.serveUntilStop(sv.ControlPort) })
+}
+
+// serveUntilStop tells the host the server is ready and waits for a line
+// "stop" on the control port (the host's run limit bounds the wait).
+func (h *helper) serveUntilStop(port int) (string, error) {
+	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
+	if err != nil {
+		return "", fmt.Errorf("control port: %w", err)
+	}
+	defer ln.Close()
+	t := time.Now()
+	h.emit(proto.Event{Kind: proto.EvReady})
+	h.logf("serving %s until the host says stop on port %d", proto.ServeExport, port)
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return "", err
+		}
+		line, _ := bufio.NewReader(c).ReadString('\n')
+		if strings.TrimSpace(line) == "stop" {
+			fmt.Fprintln(c, "ok")
+			c.Close()
+			return fmt.Sprintf("served %s", time.Since(t).Round(time.Second)), nil
+		}
+		c.Close()
+	}
+}
+
+// fioChecks run the host's fio job file on three of our client's mounts:
+// NFSv3 to go-nfs, NFSv3 and NFSv4.2 to kernel nfsd. Each mount writes and
+// verifies every job, is unmounted and mounted again, then verifies the
+// written data once more (verify_only).
+func (h *helper) fioChecks() {
+	mounts := []struct{ check, src, opts, sub string }{
+		{proto.CheckFioNfsdV3, "127.0.0.1:" + proto.ServeExport + "/fio-v3", "vers=3,proto=tcp,addr=127.0.0.1", "fio-v3"},
+		{proto.CheckFioNfsdV42, "127.0.0.1:/fio-v42", "vers=4.2,addr=127.0.0.1,clientaddr=127.0.0.1", "fio-v42"},
+	}
+	for _, m := range mounts {
+		os.MkdirAll(filepath.Join(proto.ServeExport, m.sub), 0o777)
+		m := m
+		h.check(m.check, 300*time.Second, func() (string, error) { return fioRoundTrip(m.src, "/mnt/"+m.sub, m.opts) })
+	}
+	stop, err := h.startGoNFS("/srv/fio-gonfs", 20049)
+	if err != nil {
+		h.check(proto.CheckFioGoNFS, time.Second, func() (string, error) { return "", err })
+		return
+	}
+	defer stop()
+	h.check(proto.CheckFioGoNFS, 300*time.Second, func() (string, error) {
+		return fioRoundTrip("127.0.0.1:/", "/mnt/fio-gonfs", gonfsOptsPort(20049))
+	})
+}
+
+func fioRoundTrip(src, mnt, opts string) (string, error) {
+	if err := mountNFS(src, mnt, opts); err != nil {
+		return "", err
+	}
+	t := time.Now()
+	_, err := runFio(mnt, false)
+	wt := time.Since(t)
+	if uerr := umount(mnt); err == nil {
+		err = uerr
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := mountNFS(src, mnt, opts); err != nil {
+		return "", fmt.Errorf("remount: %w", err)
+	}
+	t = time.Now()
+	_, err = runFio(mnt, true)
+	vt := time.Since(t)
+	if uerr := umount(mnt); err == nil {
+		err = uerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("after remount: %w", err)
+	}
+	return fmt.Sprintf("write+verify %s, re-verify after remount %s", wt.Round(time.Millisecond), vt.Round(time.Millisecond)), nil
+}
+
+// fioErrLine picks fio's lines that say what went wrong (verify failures
+// name the job, file and offset).
+var fioErrLine = regexp.MustCompile(`(?i)(verify|bad (magic|header)|offset|err=|error)`)
+
+// runFio runs the job file in dir; the error quotes fio's failure lines.
+func runFio(dir string, verifyOnly bool) (string, error) {
+	vo := "0"
+	if verifyOnly {
+		vo = "1"
+	}
+	cmd := exec.Command("/usr/bin/fio", "--output-format=normal", proto.FioJobFile)
+	cmd.Env = append(os.Environ(), "FIO_DIR="+dir, "FIO_VERIFY_ONLY="+vo)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		return string(out), nil
+	}
+	var why []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if fioErrLine.MatchString(l) && len(why) < 8 {
+			why = append(why, strings.TrimSpace(l))
+		}
+	}
+	if len(why) == 0 {
+		why = append(why, lastLine(string(out)))
+	}
+	return string(out), fmt.Errorf("fio: %w: %s", err, strings.Join(why, " | "))
+}
