@@ -297,7 +297,7 @@ func (o *Options) runStack(ctx context.Context, stack, tree string, ref *StackRe
 	}
 	sr.Version = rep.Version
 	for _, c := range rep.Checks {
-		if strings.HasPrefix(c.Name, "fio-") || !c.Passed {
+		if strings.HasPrefix(c.Name, "fio-") || c.Name == vmtest.CheckNetRestricted || !c.Passed {
 			sr.Checks = append(sr.Checks, Check{Name: c.Name, Passed: c.Passed, Detail: c.Detail})
 		}
 	}
@@ -360,7 +360,10 @@ func (o *Options) runSuite(ctx context.Context, tree string, s Suite, stack stri
 // runPynfs runs testserver.py against the forwarded port; its whole output
 // goes to log.
 func runPynfs(ctx context.Context, tree string, s Suite, port int, args []string, log string) ([]Test, map[string]int, error) {
-	argv := append([]string{s.Script, fmt.Sprintf("127.0.0.1:%d/%s", port, s.Dir), "--maketree", "--showomit"}, args...)
+	jsonOut := strings.TrimSuffix(log, ".log") + ".pynfs.json"
+	os.Remove(jsonOut)
+	argv := append([]string{s.Script, fmt.Sprintf("127.0.0.1:%d/%s", port, s.Dir), "--maketree", "--showomit",
+		"--json=" + jsonOut}, args...)
 	cmd := exec.CommandContext(ctx, python, argv...)
 	cmd.Dir = tree
 	cmd.Env = append(os.Environ(), "PATH=/usr/bin:"+os.Getenv("PATH"))
@@ -375,6 +378,11 @@ func runPynfs(ctx context.Context, tree string, s Suite, port int, args []string
 			return nil, nil, fmt.Errorf("pynfs %s: %w: %s", s.Script, err, lastLines(string(out), 3))
 		}
 		return nil, nil, fmt.Errorf("pynfs %s: %w", s.Script, perr)
+	}
+	if b, err := os.ReadFile(jsonOut); err == nil {
+		if err := addTimes(tests, b); err != nil {
+			logrus.Warnf("conformance: %s: %v", jsonOut, err)
+		}
 	}
 	return tests, counts, nil
 }
@@ -432,7 +440,11 @@ func (r *Result) Summary(w io.Writer) {
 				fmt.Fprintf(w, "  %-6s %-8s did not complete: %s\n", sr.Stack, s.Suite, s.Error)
 				continue
 			}
-			fmt.Fprintf(w, "  %-6s %-8s %s (%.0fs)\n", sr.Stack, s.Suite, CountLine(s.Counts), s.Seconds)
+			var slow []string
+			for _, t := range Slowest(s.Tests, 3) {
+				slow = append(slow, fmt.Sprintf("%s %.0fs", t.Code, t.Seconds))
+			}
+			fmt.Fprintf(w, "  %-6s %-8s %s (%.0fs; slowest %s)\n", sr.Stack, s.Suite, CountLine(s.Counts), s.Seconds, strings.Join(slow, ", "))
 		}
 		for _, c := range sr.Checks {
 			st := "PASS"

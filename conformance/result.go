@@ -26,10 +26,11 @@ const (
 
 // Test is one pynfs test's outcome.
 type Test struct {
-	Code    string `json:"code"`
-	Name    string `json:"name"`
-	Status  string `json:"status"`
-	Message string `json:"message,omitempty"`
+	Code    string  `json:"code"`
+	Name    string  `json:"name"`
+	Status  string  `json:"status"`
+	Message string  `json:"message,omitempty"`
+	Seconds float64 `json:"seconds,omitempty"`
 }
 
 // OK is a passing outcome: PASS, or WARNING ("technically a PASS").
@@ -44,7 +45,7 @@ type SuiteResult struct {
 	Tests   []Test         `json:"tests"`
 	// Reruns are regression candidates run again, alone (with their
 	// dependencies), on the same guest.
-	Reruns []Test  `json:"reruns,omitempty"`
+	Reruns []Test `json:"reruns,omitempty"`
 	Error  string `json:"error,omitempty"` // the suite did not complete
 }
 
@@ -278,4 +279,38 @@ func index(tests []Test) map[string]Test {
 		m[t.Code] = t
 	}
 	return m
+}
+
+// addTimes takes each test's duration from pynfs's --json report (which
+// has no WARNING outcome, so the text report stays the source of status).
+func addTimes(tests []Test, b []byte) error {
+	var rep struct {
+		Testcase []struct {
+			Code string `json:"code"`
+			Time string `json:"time"`
+		} `json:"testcase"`
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return err
+	}
+	at := map[string]float64{}
+	for _, c := range rep.Testcase {
+		if f, err := strconv.ParseFloat(c.Time, 64); err == nil {
+			at[c.Code] = f
+		}
+	}
+	for i := range tests {
+		tests[i].Seconds = at[tests[i].Code]
+	}
+	return nil
+}
+
+// Slowest returns the n slowest tests.
+func Slowest(tests []Test, n int) []Test {
+	s := append([]Test(nil), tests...)
+	sort.SliceStable(s, func(i, j int) bool { return s[i].Seconds > s[j].Seconds })
+	if len(s) > n {
+		s = s[:n]
+	}
+	return s
 }

@@ -85,7 +85,10 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *Finish, version 
 
 	p := &prepared{tree: newCpioTree()}
 	p.plan = proto.Plan{KVer: o.KVer, Version: version, SkipLoad: o.SkipLoad, NoVerify: o.NoVerify, Scenarios: o.Scenarios,
-		IOSizes: o.IOSizes, NfsdIOSizes: o.NfsdIOSizes, Net: o.Net != nil, Serve: o.Serve}
+		IOSizes: o.IOSizes, NfsdIOSizes: o.NfsdIOSizes, Serve: o.Serve}
+	if o.Net != nil {
+		p.plan.Net, p.plan.NetProbePort = true, o.Net.probePort
+	}
 	for _, m := range order {
 		gm := proto.Module{Name: m.Name, File: proto.ModDir + "/" + m.Name + ".ko"}
 		if slices.Contains(verify, m.Name) {

@@ -128,7 +128,8 @@ type Options struct {
 // as the only way in, each bound to 127.0.0.1 on the host. The guest loads
 // virtio_net (and what it needs) from the target kernel's own modules.
 type Net struct {
-	Forwards []Forward
+	Forwards  []Forward
+	probePort int // the netGuard's port (set by Run)
 }
 
 // Forward makes guest TCP port Guest reachable at 127.0.0.1:Host.
@@ -301,6 +302,14 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	logrus.Infof("vmtest: kernel %s (%s)", o.KVer, img.Source)
 	tImage := time.Since(tPack)
 
+	var guard *netGuard
+	if o.Net != nil {
+		if guard, err = newNetGuard(); err != nil {
+			return nil, err
+		}
+		defer guard.close()
+		o.Net.probePort = guard.port
+	}
 	p, err := o.prepare(ctx, img, fin, version)
 	if err != nil {
 		return nil, err
@@ -332,6 +341,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	rep.Accel, rep.ConsoleLog, rep.QemuExit = res.Accel, res.ConsoleLog, res.Exit
 	rep.absorb(res)
+	if guard != nil {
+		rep.Checks = append(rep.Checks, guard.check())
+	}
 	rep.Stages = append(rep.Stages, Stage{"total", time.Since(started)})
 	rep.Passed = len(rep.Failed()) == 0
 	if err := rep.save(filepath.Join(o.OutDir, "report.json")); err != nil {

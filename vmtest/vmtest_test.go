@@ -8,6 +8,9 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"net"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -270,5 +273,70 @@ func TestOptionsDefaults(t *testing.T) {
 	}
 	if c := (&Options{KernelArgs: []string{"module.sig_enforce=1"}}).kernelCmdline(); !strings.HasSuffix(c, " module.sig_enforce=1") || !strings.HasPrefix(c, "console=ttyS0") {
 		t.Errorf("cmdline = %q", c)
+	}
+}
+
+func TestNICArg(t *testing.T) {
+	var none *Net
+	if got := none.nicArg(); got != "none" {
+		t.Errorf("no Net: %q", got)
+	}
+	n := &Net{Forwards: []Forward{{Host: 40001, Guest: 2049}, {Host: 40002, Guest: 7000}}}
+	want := "user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:40001-:2049,hostfwd=tcp:127.0.0.1:40002-:7000"
+	if got := n.nicArg(); got != want {
+		t.Errorf("nicArg = %q, want %q", got, want)
+	}
+	args := strings.Join(qemuArgs(qemuConfig{NIC: want, Memory: "1G"}), " ")
+	if !strings.Contains(args, "-nic "+want) || strings.Contains(args, "-nic none") {
+		t.Errorf("qemu args: %s", args)
+	}
+	if args := strings.Join(qemuArgs(qemuConfig{Memory: "1G"}), " "); !strings.Contains(args, "-nic none") {
+		t.Errorf("default qemu args must have no NIC: %s", args)
+	}
+}
+
+func TestNetGuardSeesAConnection(t *testing.T) {
+	g, err := newNetGuard()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.close()
+	if c := g.check(); !c.Passed {
+		t.Fatalf("nothing connected yet: %+v", c)
+	}
+	c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", g.port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for g.check().Passed && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if c := g.check(); c.Passed || !strings.Contains(c.Detail, "not restricted") {
+		t.Errorf("after a connection: %+v", c)
+	}
+}
+
+func TestTailEventsDeliversAsWritten(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "report.jsonl")
+	os.WriteFile(p, []byte(`{"kind":"start"}`+"\n"+`{"kind":"ready"}`+"\n"+`{"kind":"che`), 0o644)
+	got := make(chan string, 10)
+	stop := make(chan struct{})
+	done := make(chan int)
+	go func() { done <- tailEvents(p, func(ev proto.Event) { got <- ev.Kind }, stop) }()
+	for _, want := range []string{"start", "ready"} {
+		select {
+		case k := <-got:
+			if k != want {
+				t.Errorf("event %q, want %q", k, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no %s event", want)
+		}
+	}
+	close(stop)
+	if n := <-done; n != 2 {
+		t.Errorf("handed over %d events; the partial line must wait", n)
 	}
 }

@@ -29,6 +29,9 @@ var vmtestFlags struct {
 	appendArg []string
 	sig       bool
 	ctl       bool
+	run       string
+	with      []string
+	runTime   time.Duration
 }
 
 var vmtestCmd = &cobra.Command{
@@ -92,7 +95,17 @@ then fail (this proves the harness can tell).`,
 				o.OutDir = filepath.Join(paths.BuildDir(top, kver), "vmtest", "ctl")
 			}
 		}
+		if vmtestFlags.run != "" {
+			if o, err = vmtest.RunScriptOptions(o, vmtestFlags.run, vmtestFlags.with, vmtestFlags.runTime); err != nil {
+				return err
+			}
+		} else if len(vmtestFlags.with) > 0 {
+			return errors.New("--with needs --run SCRIPT")
+		}
 		rep, err := vmtest.Run(cmd.Context(), o)
+		if rep != nil && vmtestFlags.run != "" {
+			return scriptResult(rep, err)
+		}
 		if rep != nil {
 			rep.Summary(os.Stdout)
 		}
@@ -106,6 +119,25 @@ then fail (this proves the harness can tell).`,
 		fmt.Println("vmtest: PASS")
 		return nil
 	},
+}
+
+// scriptResult prints the script's output on stdout and the VM summary on
+// stderr, and exits with the script's status (1 when the VM failed first).
+func scriptResult(rep *vmtest.Report, err error) error {
+	out := rep.Output(vmtest.CheckRun)
+	if out != nil {
+		os.Stdout.WriteString(out.Output)
+	}
+	rep.Summary(os.Stderr)
+	switch {
+	case out != nil && out.Exit == 0 && err == nil:
+		return nil
+	case out != nil && out.Exit > 0:
+		return &exitCodeError{code: out.Exit, err: fmt.Errorf("vmtest --run: the script exited %d", out.Exit)}
+	case err != nil:
+		return &exitCodeError{code: 1, err: err}
+	}
+	return &exitCodeError{code: 1, err: errors.New("vmtest --run: the script did not run to an exit (see the summary)")}
 }
 
 // onlyStagedKernel picks the kernel when exactly one build/<kver>/finish.json exists.
@@ -134,5 +166,8 @@ func init() {
 	f.StringArrayVar(&vmtestFlags.appendArg, "append", nil, "extra kernel command line argument (repeatable)")
 	f.BoolVar(&vmtestFlags.ctl, "ctl", false, "boot the kernel's own NFS stack and check nfsbundle-ctl in the guest: status, verify, reload (refused while busy, then to ours), mountstats, trace")
 	f.BoolVar(&vmtestFlags.sig, "sig-enforce", false, "boot with module.sig_enforce=1 and check the kernel refuses our modules (unsigned, or signed by a key it does not trust)")
+	f.StringVar(&vmtestFlags.run, "run", "", "run this shell script in the guest (after the scenarios; default none) with NFS mounts at $VMTEST_NFS_MOUNT (NFSv3, go-nfs) and $VMTEST_NFSD_MOUNT (NFSv4.2, kernel nfsd); exit with its status")
+	f.StringArrayVar(&vmtestFlags.with, "with", nil, "copy this file next to the --run script ($VMTEST_RUN_DIR) (repeatable)")
+	f.DurationVar(&vmtestFlags.runTime, "run-timeout", 10*time.Minute, "limit for the --run script")
 	rootCmd.AddCommand(vmtestCmd)
 }

@@ -147,7 +147,7 @@ func (h *helper) run() {
 			h.check(proto.CheckOurs, 5*time.Second, h.checkOurs)
 		}
 	}
-	if h.plan.Net && !h.check("net", 20*time.Second, netUp) {
+	if h.plan.Net && !h.check(proto.CheckNet, 20*time.Second, h.netUp) {
 		return
 	}
 	h.runExtra(proto.PhaseAfterLoad)

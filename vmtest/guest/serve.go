@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,8 +29,10 @@ const (
 	extraNfsdMount = "/mnt/vmtest-nfsd"
 )
 
-// netUp configures the user-mode NIC: eth0 at proto.GuestAddr, up.
-func netUp() (string, error) {
+// netUp configures the user-mode NIC (eth0 at proto.GuestAddr, up) and
+// proves the guest cannot reach the host: a connection to the host's probe
+// port at the gateway address must fail (the host counts what arrives).
+func (h *helper) netUp() (string, error) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if _, err := os.Stat("/sys/class/net/eth0"); err == nil {
@@ -48,6 +51,14 @@ func netUp() (string, error) {
 		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
 			return "", fmt.Errorf("%s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 		}
+	}
+	if p := h.plan.NetProbePort; p > 0 {
+		addr := net.JoinHostPort(proto.GatewayAddr, strconv.Itoa(p))
+		if c, err := net.DialTimeout("tcp", addr, 3*time.Second); err == nil {
+			c.Close()
+			return "", fmt.Errorf("the guest reached the host at %s: the user-mode network is not restricted", addr)
+		}
+		return fmt.Sprintf("eth0 %s; %s unreachable", proto.GuestAddr, addr), nil
 	}
 	return "eth0 " + proto.GuestAddr, nil
 }
@@ -162,6 +173,7 @@ func (h *helper) fioChecks() {
 		m := m
 		h.check(m.check, 300*time.Second, func() (string, error) { return fioRoundTrip(m.src, "/mnt/"+m.sub, m.opts) })
 	}
+	h.check(proto.CheckFioControl, 120*time.Second, fioControl)
 	stop, err := h.startGoNFS("/srv/fio-gonfs", 20049)
 	if err != nil {
 		h.check(proto.CheckFioGoNFS, time.Second, func() (string, error) { return "", err })
@@ -171,6 +183,35 @@ func (h *helper) fioChecks() {
 	h.check(proto.CheckFioGoNFS, 300*time.Second, func() (string, error) {
 		return fioRoundTrip("127.0.0.1:/", "/mnt/fio-gonfs", gonfsOptsPort(20049))
 	})
+}
+
+// fioControl proves the fio checks can fail: it flips bytes in the middle
+// of the server's copy of a file the v3 check wrote, and the re-verify
+// over a fresh mount must report it.
+func fioControl() (string, error) {
+	const sub, off = "fio-v3", 1<<20 + 100
+	f, err := os.OpenFile(filepath.Join(proto.ServeExport, sub, "seq-buffered.0.0"), os.O_RDWR, 0)
+	if err != nil {
+		return "", fmt.Errorf("the server's copy of the v3 check's file: %w", err)
+	}
+	_, err = f.WriteAt([]byte("corrupted by the fio control check"), off)
+	f.Close()
+	if err != nil {
+		return "", err
+	}
+	mnt := "/mnt/fio-control"
+	if err := mountNFS("127.0.0.1:"+proto.ServeExport+"/"+sub, mnt, "vers=3,proto=tcp,addr=127.0.0.1"); err != nil {
+		return "", err
+	}
+	defer umount(mnt)
+	_, err = runFio(mnt, true)
+	if err == nil {
+		return "", fmt.Errorf("fio verified a file whose bytes at offset %d were overwritten on the server", off)
+	}
+	if !strings.Contains(err.Error(), "verify") {
+		return "", fmt.Errorf("fio failed, but not with a verify error: %w", err)
+	}
+	return lastLine(err.Error()), nil
 }
 
 func fioRoundTrip(src, mnt, opts string) (string, error) {

@@ -52,11 +52,15 @@ const (
 	CheckFioGoNFS   = "fio-gonfs-v3"  // fio verify over NFSv3 to go-nfs
 	CheckFioNfsdV3  = "fio-nfsd-v3"   // fio verify over NFSv3 to kernel nfsd
 	CheckFioNfsdV42 = "fio-nfsd-v4.2" // fio verify over NFSv4.2 to kernel nfsd
+	// CheckFioControl: a byte changed on the server must fail fio's verify.
+	CheckFioControl = "fio-control"
 	FioJobFile      = "/vmtest/fio/jobs.fio"
 	// GuestAddr is the guest's address on its user-mode NIC (qemu's default
 	// network 10.0.2.0/24); forwarded connections arrive from GatewayAddr.
 	GuestAddr   = "10.0.2.15/24"
 	GatewayAddr = "10.0.2.2"
+	// CheckNet: eth0 is up, and the guest cannot reach the host.
+	CheckNet = "net"
 )
 
 // AllScenarios is the default scenario list, in run order.
@@ -84,8 +88,11 @@ type Plan struct {
 	NfsdIOSizes []int64 `json:"nfsd_io_sizes"`
 	// Net brings up eth0 (virtio-net, loaded with the plan's modules) at
 	// GuestAddr; without it the guest has loopback only.
-	Net   bool   `json:"net,omitempty"`
-	Serve *Serve `json:"serve,omitempty"`
+	Net bool `json:"net,omitempty"`
+	// NetProbePort is a host loopback port the guest must NOT reach at
+	// GatewayAddr (restrict=on): the net check tries it.
+	NetProbePort int    `json:"net_probe_port,omitempty"`
+	Serve        *Serve `json:"serve,omitempty"`
 }
 
 // Serve configures ScenarioServe.
