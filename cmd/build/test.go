@@ -17,6 +17,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/nfsbundle/nfsbundle/conformance"
 	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
@@ -32,7 +33,8 @@ func init() {
 		Long: `Installs what the tests need (as root: apt-get update once, then the
 packages listed in .ci/packages.d/*.txt), builds the stack for the default
 target with and without rpcrdma, then runs go vet and every Go test with
-NFSBUNDLE_INTEGRATION=1 so the real-tool tests run instead of skipping.`,
+NFSBUNDLE_INTEGRATION=1 so the real-tool tests run instead of skipping.
+The conformance test needs pynfs: NFSBUNDLE_PYNFS names a tree or .tar.gz.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTests(cmd.Context(), !noInstall, pkgs)
@@ -48,6 +50,12 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 	if err != nil {
 		return err
 	}
+	// The conformance test needs pynfs from outside the repository: find
+	// it, or say so now rather than after the builds.
+	pynfs, err := testPynfs(top)
+	if err != nil {
+		return err
+	}
 	if install {
 		if err := installTestDeps(ctx, top); err != nil {
 			return err
@@ -55,7 +63,7 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 	}
 	// The real build of the full stack is the foundation's integration
 	// test; its manifests feed the package, signing and VM tests.
-	env := []string{"NFSBUNDLE_INTEGRATION=1"}
+	env := []string{"NFSBUNDLE_INTEGRATION=1", conformance.PynfsEnv + "=" + pynfs}
 	noRDMA, err := runBin(ctx, binFlags{withoutRDMA: true, jobs: defaultJobs()})
 	if err != nil {
 		return fmt.Errorf("build without rpcrdma: %w", err)
@@ -87,6 +95,23 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 	}
 	logrus.Infof("test: all tests passed (%.0fs)", time.Since(start).Seconds())
 	return nil
+}
+
+// testPynfs is $NFSBUNDLE_PYNFS, else the shared third-party copy next to
+// the checkout (../shared/thirdparty/pynfs-*.tar.gz).
+func testPynfs(top string) (string, error) {
+	p := os.Getenv(conformance.PynfsEnv)
+	if p == "" {
+		m, _ := filepath.Glob(filepath.Join(filepath.Dir(top), "shared", "thirdparty", "pynfs-*.tar.gz"))
+		if len(m) == 0 {
+			return "", fmt.Errorf("the conformance test needs pynfs: set %s to a pynfs tree or .tar.gz (README, Conformance)", conformance.PynfsEnv)
+		}
+		p = m[len(m)-1]
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("%s: %w", conformance.PynfsEnv, err)
+	}
+	return p, nil
 }
 
 // legacyTestKernel is the bullseye kernel the legacy tree is proven on.
