@@ -215,31 +215,22 @@ func fioControl() (string, error) {
 }
 
 func fioRoundTrip(src, mnt, opts string) (string, error) {
-	if err := mountNFS(src, mnt, opts); err != nil {
+	var took [2]time.Duration
+	run := func(i int) func() error {
+		return func() error {
+			t := time.Now()
+			_, err := runFio(mnt, i == 1)
+			took[i] = time.Since(t)
+			if err != nil && i == 1 {
+				err = fmt.Errorf("after remount: %w", err)
+			}
+			return err
+		}
+	}
+	if err := remountRoundTrip(src, mnt, opts, run(0), run(1)); err != nil {
 		return "", err
 	}
-	t := time.Now()
-	_, err := runFio(mnt, false)
-	wt := time.Since(t)
-	if uerr := umount(mnt); err == nil {
-		err = uerr
-	}
-	if err != nil {
-		return "", err
-	}
-	if err := mountNFS(src, mnt, opts); err != nil {
-		return "", fmt.Errorf("remount: %w", err)
-	}
-	t = time.Now()
-	_, err = runFio(mnt, true)
-	vt := time.Since(t)
-	if uerr := umount(mnt); err == nil {
-		err = uerr
-	}
-	if err != nil {
-		return "", fmt.Errorf("after remount: %w", err)
-	}
-	return fmt.Sprintf("write+verify %s, re-verify after remount %s", wt.Round(time.Millisecond), vt.Round(time.Millisecond)), nil
+	return fmt.Sprintf("write+verify %s, re-verify after remount %s", took[0].Round(time.Millisecond), took[1].Round(time.Millisecond)), nil
 }
 
 // fioErrLine picks fio's lines that say what went wrong (verify failures
