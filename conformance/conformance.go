@@ -208,6 +208,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 				res.Problems = append(res.Problems, fmt.Sprintf("guest check %s failed: %s", c.Name, c.Detail))
 			}
 		}
+		if slices.Contains(o.Suites, SuiteFio) {
+			for _, name := range FioChecks {
+				if !slices.ContainsFunc(ours.Checks, func(c Check) bool { return c.Name == name }) {
+					res.Problems = append(res.Problems, fmt.Sprintf("fio check %s did not run on ours", name))
+				}
+			}
+		}
 	}
 	for _, sr := range res.Stacks {
 		for _, s := range sr.Suites {

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/nfsbundle/nfsbundle/vmtest"
-	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
 type logWriter struct{ t *testing.T }
@@ -55,7 +54,7 @@ func TestConformanceBoth(t *testing.T) {
 		}
 	}
 	ours := res.stack(StackOurs)
-	for _, c := range []string{proto.CheckFioGoNFS, proto.CheckFioNfsdV3, proto.CheckFioNfsdV42, proto.CheckFioControl} {
+	for _, c := range FioChecks {
 		found := false
 		for _, ch := range ours.Checks {
 			found = found || (ch.Name == c && ch.Passed)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/run"
+	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
 // PynfsEnv names the pynfs source (a directory or a .tar.gz) when
@@ -46,6 +47,9 @@ var Suites = []Suite{
 
 // SuiteFio is the fio data verification (checks inside the guest).
 const SuiteFio = "fio"
+
+// FioChecks are the guest checks the fio suite must produce on ours.
+var FioChecks = []string{proto.CheckFioNfsdV3, proto.CheckFioNfsdV42, proto.CheckFioControl, proto.CheckFioGoNFS}
 
 // FindSuite returns the pynfs suite called name.
 func FindSuite(name string) (Suite, bool) {
