@@ -142,7 +142,15 @@ func seriesBaselines(top, kver string) ([]string, error) {
 		logrus.Warnf("conformance: no result of ours on a %s kernel under build/ to hold %s to: run conformance on a %s kernel first, or give --baseline", series, kver, series)
 		return nil, nil
 	}
-	sort.Strings(m)
+	// The newest result: the latest run of our code on its own series.
+	mtime := func(p string) int64 {
+		st, err := os.Stat(p)
+		if err != nil {
+			return 0
+		}
+		return st.ModTime().UnixNano()
+	}
+	sort.Slice(m, func(i, j int) bool { return mtime(m[i]) < mtime(m[j]) })
 	logrus.Infof("conformance: ours on %s is also held to %s", kver, m[len(m)-1])
 	return m[len(m)-1:], nil
 }
