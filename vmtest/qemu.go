@@ -149,9 +149,12 @@ func runQemu(ctx context.Context, c qemuConfig) (*qemuResult, error) {
 		}
 		pr.Close()
 	}()
-	stopTail := make(chan struct{})
-	tailed := make(chan int)
-	go func() { tailed <- tailEvents(c.ReportLog, c.OnEvent, stopTail) }()
+	stopTail, tailed := make(chan struct{}), make(chan int, 1)
+	if c.OnEvent != nil {
+		go func() { tailed <- tailEvents(c.ReportLog, c.OnEvent, stopTail) }()
+	} else {
+		tailed <- 0
+	}
 	werr := cmd.Wait()
 	<-done
 	close(stopTail)
@@ -182,10 +185,6 @@ func runQemu(ctx context.Context, c qemuConfig) (*qemuResult, error) {
 // tailEvents hands fn each complete event line of the report log as it
 // appears, until stop; it returns how many it handed over.
 func tailEvents(path string, fn func(proto.Event), stop <-chan struct{}) int {
-	if fn == nil {
-		<-stop
-		return 0
-	}
 	seen := 0
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()

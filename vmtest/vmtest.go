@@ -308,7 +308,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			return nil, err
 		}
 		defer guard.close()
-		o.Net.probePort = guard.port
+		n := *o.Net // the caller's Net stays as it was
+		n.probePort = guard.port
+		o.Net = &n
 	}
 	p, err := o.prepare(ctx, img, fin, version)
 	if err != nil {
