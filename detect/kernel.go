@@ -34,6 +34,20 @@ func ParseRelease(release string) (*version.Version, error) {
 	return version.NewVersion(s)
 }
 
+// releaseGrammar is what a kernel release looks like (uname -r): a version,
+// then letters, digits and . _ + ~ - only (no spaces, slashes or shell
+// characters), at most 64 characters as in struct utsname.
+var releaseGrammar = regexp.MustCompile(`^[0-9]+\.[0-9]+[A-Za-z0-9._+~-]{0,60}$`)
+
+// CheckRelease validates a kernel release given by a user before it is used
+// in a path, a package name or a message; the error does not repeat it.
+func CheckRelease(release string) error {
+	if !releaseGrammar.MatchString(release) {
+		return fmt.Errorf("the kernel release given is not one (expected something like 6.1.0-57-amd64: a version, then letters, digits and . _ + ~ - only)")
+	}
+	return nil
+}
+
 // NoHeadersError says which kernel has no headers and how to get them.
 type NoHeadersError struct {
 	Release string

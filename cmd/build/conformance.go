@@ -60,8 +60,8 @@ Results: build/<kver>/conformance/<stack>.json, the pynfs logs beside them.`,
 					return err
 				}
 			}
-			if _, err := detect.ParseRelease(kver); err != nil || strings.ContainsAny(kver, "/ \t\n") {
-				return fmt.Errorf("--kernel: %q is not a kernel release like 6.1.0-57-amd64", kver)
+			if err := detect.CheckRelease(kver); err != nil {
+				return fmt.Errorf("--kernel: %w", err)
 			}
 			o := conformance.Options{Top: top, KVer: kver, Suites: f.suites, Pynfs: f.pynfs, Subset: f.subset,
 				Baselines: f.baselines, NoCache: rootFlags.noCache, Timeout: f.timeout}

@@ -19,8 +19,8 @@ func TestConformanceRejectsBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"conformance", "--kernel", "6.1.0; touch x"}, "is not a kernel release"},
-		{[]string{"conformance", "--kernel", "../../etc"}, "is not a kernel release"},
+		{[]string{"conformance", "--kernel", "6.1.0; touch x"}, "is not one"},
+		{[]string{"conformance", "--kernel", "../../etc"}, "is not one"},
 		{[]string{"conformance", "--kernel", "6.1.0-57-amd64", "--stack", "theirs"}, "use ours, inbox or both"},
 	} {
 		_, err := runCLI(t, c.args...)
@@ -58,5 +58,17 @@ func TestSeriesBaselines(t *testing.T) {
 	}
 	if got, err := seriesBaselines(t.TempDir(), "6.12.117+deb13-amd64"); err == nil {
 		t.Errorf("no kernel-src: %v, want an error", got)
+	}
+}
+
+// bin validates --kernel before anything uses or echoes it: one short
+// error that does not carry the text.
+func TestBinRejectsAReleaseThatIsNotOne(t *testing.T) {
+	_, err := runCLI(t, "bin", "--kernel", "6.1.0; touch x")
+	if err == nil || strings.Contains(err.Error(), "touch") || strings.Count(err.Error(), "\n") > 1 {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat("x"); err == nil {
+		t.Error("a file x appeared")
 	}
 }

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"time"
 
@@ -34,6 +35,11 @@ func detectTarget(ctx context.Context, f targetFlags) (detect.Target, error) {
 	release := f.kernel
 	if release == "" && f.kdir == "" {
 		release = os.Getenv("KVER")
+	}
+	if release != "" {
+		if err := detect.CheckRelease(release); err != nil {
+			return detect.Target{}, fmt.Errorf("--kernel (or $KVER): %w", err)
+		}
 	}
 	opts := detect.Options{Root: "/", Release: release, KDir: f.kdir, NoOFED: f.noOFED,
 		IDOverride: os.Getenv(detect.IDOverrideEnv), RunCmd: detect.LiveRunner}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/vmtest"
 )
@@ -53,6 +54,11 @@ then fail (this proves the harness can tell).`,
 			return err
 		}
 		kver := vmtestFlags.kernel
+		if kver != "" {
+			if err := detect.CheckRelease(kver); err != nil {
+				return fmt.Errorf("--kernel: %w", err)
+			}
+		}
 		if kver == "" && vmtestFlags.finish == "" {
 			kver, err = onlyStagedKernel(top)
 			if err != nil {
