@@ -89,8 +89,8 @@ type Result struct {
 	Verdicts []*Verdict     `json:"verdicts"`
 	Files    []string       `json:"files"`
 	Passed   bool           `json:"passed"`
-	// Problems are failed guest checks (fio, the VM itself) and suites that
-	// did not complete on ours.
+	// Problems are failed guest checks and incomplete suites, on either
+	// stack, and fio checks that did not run on ours.
 	Problems []string `json:"problems,omitempty"`
 }
 
@@ -120,7 +120,10 @@ func (o *Options) defaults() error {
 	slices.SortFunc(o.Stacks, func(a, b string) int { return strings.Compare(a, b) })
 	o.Stacks = slices.Compact(o.Stacks)
 	if len(o.Suites) == 0 {
-		o.Suites = []string{"pynfs40", "pynfs41", SuiteFio}
+		for _, s := range Suites {
+			o.Suites = append(o.Suites, s.Name)
+		}
+		o.Suites = append(o.Suites, SuiteFio)
 	}
 	for _, s := range o.Suites {
 		if _, ok := FindSuite(s); !ok && s != SuiteFio {
@@ -203,11 +206,6 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		for i, b := range baselines {
 			res.Verdicts = append(res.Verdicts, Compare(fmt.Sprintf("%s %s (%s)", b.Stack, b.KVer, o.Baselines[i]), b, ours))
 		}
-		for _, c := range ours.Checks {
-			if !c.Passed {
-				res.Problems = append(res.Problems, fmt.Sprintf("guest check %s failed: %s", c.Name, c.Detail))
-			}
-		}
 		if slices.Contains(o.Suites, SuiteFio) {
 			for _, name := range FioChecks {
 				if !slices.ContainsFunc(ours.Checks, func(c Check) bool { return c.Name == name }) {
@@ -216,7 +214,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			}
 		}
 	}
+	// A failed guest check (fio, the network isolation, the VM itself) or an
+	// incomplete suite fails the run on either stack: the reference is only
+	// worth comparing with when it ran as it should.
 	for _, sr := range res.Stacks {
+		for _, c := range sr.Checks {
+			if !c.Passed {
+				res.Problems = append(res.Problems, fmt.Sprintf("guest check %s failed on %s: %s", c.Name, sr.Stack, c.Detail))
+			}
+		}
 		for _, s := range sr.Suites {
 			if s.Error != "" {
 				res.Problems = append(res.Problems, fmt.Sprintf("%s on %s did not complete: %s", s.Suite, sr.Stack, s.Error))

@@ -89,14 +89,12 @@ func PreparePynfs(ctx context.Context, src, cache string) (string, error) {
 		return "", fmt.Errorf("pynfs needs Debian's %s with python3-ply and python3-gssapi: apt-get install python3 python3-ply python3-gssapi", python)
 	}
 	t := time.Now()
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return "", err
+	}
 	tmp, err := os.MkdirTemp(filepath.Dir(final), key+".tmp-")
 	if err != nil {
-		if err = os.MkdirAll(filepath.Dir(final), 0o755); err == nil {
-			tmp, err = os.MkdirTemp(filepath.Dir(final), key+".tmp-")
-		}
-		if err != nil {
-			return "", err
-		}
+		return "", err
 	}
 	defer os.RemoveAll(tmp)
 	if st.IsDir() {

@@ -124,11 +124,15 @@ func (h *helper) scenarioServe() {
 		return
 	}
 	for _, d := range sv.Dirs {
-		if err := os.MkdirAll(filepath.Join(proto.ServeExport, filepath.Clean("/"+d)), 0o777); err != nil {
+		dir := filepath.Join(proto.ServeExport, filepath.Clean("/"+d))
+		err := os.MkdirAll(dir, 0o777)
+		if err == nil {
+			err = os.Chmod(dir, 0o777) // past the umask
+		}
+		if err != nil {
 			h.check("serve", time.Second, func() (string, error) { return "", err })
 			return
 		}
-		os.Chmod(filepath.Join(proto.ServeExport, filepath.Clean("/"+d)), 0o777)
 	}
 	h.check("serve", 12*time.Hour, func() (string, error) { return h.serveUntilStop(sv.ControlPort) })
 }
