@@ -24,7 +24,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
-	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
 
@@ -44,6 +43,7 @@ type Options struct {
 	Exec     Runner   // where make and gcc run (default Host)
 	ProbeDir string   // probe sources (default: the built-in compat/probes set)
 	Probes   []string // only these probe names (default: all)
+	CacheDir string   // the cache root (default paths.Cache())
 }
 
 // ProbeResult is one probe's outcome.
@@ -132,7 +132,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{KVer: opts.KVer, CacheKey: key}
-	cacheFile := filepath.Join(paths.Cache(), "compat", key+".json")
+	cacheFile := filepath.Join(opts.cacheRoot(), "compat", key+".json")
 	uncached := opts.Isolated || opts.Direct
 	if !opts.NoCache && !uncached {
 		if b, err := os.ReadFile(cacheFile); err == nil {
@@ -546,7 +546,7 @@ func KbuildFlags(ctx context.Context, opts Options) (*Cmd, error) {
 		return nil, err
 	}
 	h := sha256.Sum256([]byte(engineVersion + "\n" + opts.KDir + "\n" + id + "\n" + KernelCC(hostKDir)))
-	cacheFile := filepath.Join(paths.Cache(), "compat", "flags", hex.EncodeToString(h[:])+".json")
+	cacheFile := filepath.Join(opts.cacheRoot(), "compat", "flags", hex.EncodeToString(h[:])+".json")
 	// Reused even with NoCache: it is the kernel's own command line, keyed
 	// by the headers' content and the compiler, not a probe result.
 	if b, err := os.ReadFile(cacheFile); err == nil {

@@ -30,7 +30,7 @@ func TestConformanceBoth(t *testing.T) {
 	if os.Getenv(PynfsEnv) == "" {
 		t.Fatalf("NFSBUNDLE_INTEGRATION=1 but %s is not set: point it at a pynfs tree or tarball (.ci/run uses ../shared/thirdparty/pynfs-*.tar.gz)", PynfsEnv)
 	}
-	fin, err := vmtest.LoadFinish(os.Getenv("NFSBUNDLE_STAGE"))
+	fin, err := vmtest.LoadManifest(os.Getenv("NFSBUNDLE_STAGE"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ type Options struct {
 	KDir       string // --kdir
 	NoOFED     bool   // --no-ofed
 	IDOverride string // ID_OVERRIDE=
+	CC         string // $CC: the compiler to use instead of the one the headers ask for
 	// Commands run on the live host; nil in tests (treated as absent).
 	RunCmd func(ctx context.Context, name string, args ...string) (string, error)
 }
@@ -94,8 +95,8 @@ func runningRelease(root string) string {
 func hostCompiler(ctx context.Context, o Options, t Target) Compiler {
 	expected := t.Config.Values["CONFIG_CC_VERSION_TEXT"]
 	name := ExpectedCC(t.Kernel.HeadersDir)
-	if cc := os.Getenv("CC"); cc != "" {
-		name = cc
+	if o.CC != "" {
+		name = o.CC
 	}
 	if name == "" {
 		name = "gcc"
@@ -139,8 +140,8 @@ func DebArch(arch string) string {
 	return arch
 }
 
-// Summary is one line per fact, for logs.
-func (t Target) Summary() []string {
+// Facts is one line per fact, for people (build.sh detect).
+func (t Target) Facts() []string {
 	return []string{
 		fmt.Sprintf("distro: %s %s (%s family)", t.Distro.ID, t.Distro.VersionID, t.Distro.Family),
 		fmt.Sprintf("kernel: %s (upstream %s, chosen by %s), headers %s", t.Kernel.Release, t.Kernel.Version, t.Kernel.Chosen, t.Kernel.HeadersDir),

@@ -3,8 +3,19 @@
 
 // Package detect learns everything about the build host and the target
 // kernel that later stages need. Functions take a filesystem root so tests
-// run over fixture trees; Host() wires them to the live machine.
+// run over fixture trees; Detect with LiveRunner reads the live machine.
 package detect
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+)
 
 // Target is the detect stage's result: what we build for.
 type Target struct {
@@ -75,4 +86,59 @@ type OFED struct {
 type SecureBoot struct {
 	State  string `json:"state"` // enabled, disabled, unknown
 	Source string `json:"source,omitempty"`
+}
+
+// TargetPath is where a build records its target: build/<kver>/target.json.
+func TargetPath(buildDir string) string { return filepath.Join(buildDir, "target.json") }
+
+// Save records t as the target of buildDir.
+func (t Target) Save(buildDir string) error {
+	data, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return err
+	}
+	return fileutil.WriteAtomic(TargetPath(buildDir), append(data, '\n'), 0o644)
+}
+
+// Load reads a target.json written by Save.
+func Load(path string) (Target, error) {
+	var t Target
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return t, err
+	}
+	if err := json.Unmarshal(b, &t); err != nil {
+		return t, fmt.Errorf("parsing %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// Check stops on facts that make a build pointless, and warns about a
+// compiler that may not match. In a build root the host compiler does not
+// matter.
+func (t Target) Check(inBuildRoot bool) error {
+	c := t.Compiler
+	switch {
+	case inBuildRoot:
+	case c.Path == "":
+		return fmt.Errorf("no C compiler found; the headers expect %q: install it (apt-get install build-essential, or gcc-%d)", c.Expected, c.ExpectedMajor)
+	case c.Mismatch:
+		logrus.Warnf("compiler %s (gcc %d) differs from the one the kernel was built with (%q): modules may fail to build or load; install gcc-%d and set CC=gcc-%[4]d",
+			c.Path, c.FoundMajor, c.Expected, c.ExpectedMajor, c.ExpectedMajor, c.ExpectedMajor)
+	}
+	if t.OFED.Mismatch(t.Kernel.Release) {
+		return fmt.Errorf("Mellanox OFED at %s was built for kernel %s, not the target %s: reinstall MOFED for %s (mlnxofedinstall --add-kernel-support) or build with --no-ofed",
+			t.OFED.Dir, t.OFED.ForKernel, t.Kernel.Release, t.Kernel.Release)
+	}
+	return nil
+}
+
+// Summary is the detect stage's log line; buildRoot names the build root
+// whose compiler is used instead of the host's ("" for a host build).
+func (t Target) Summary(buildRoot string) string {
+	compiler := t.Compiler.Found
+	if buildRoot != "" {
+		compiler = "from build root " + buildRoot
+	}
+	return fmt.Sprintf("%s %s, kernel %s, compiler %s", t.Distro.ID, t.Distro.VersionID, t.Kernel.Release, compiler)
 }

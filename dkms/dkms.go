@@ -23,6 +23,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/pkg"
 )
 
@@ -44,6 +45,15 @@ type Module struct {
 	RelPath string // net/sunrpc/sunrpc.ko, relative to the tree's top
 }
 
+// ModulesOf lists the modules of a staged build, as the tree builds them.
+func ModulesOf(m *finish.Manifest) []Module {
+	var mods []Module
+	for _, sm := range m.Modules {
+		mods = append(mods, Module{Name: sm.Name, RelPath: sm.RelPath})
+	}
+	return mods
+}
+
 // Input is what Build needs.
 type Input struct {
 	Top     string // repository root
@@ -60,7 +70,8 @@ type Input struct {
 	// (default DefaultKernelRegex).
 	KernelRegex string
 	// Legacy marks a package built from the legacy tree.
-	Legacy          bool
+	Legacy bool
+	// SourceDateEpoch sets every timestamp (0: $SOURCE_DATE_EPOCH, else 0).
 	SourceDateEpoch int64
 	CtlBinary       string // optional nfsbundle-ctl binary
 }

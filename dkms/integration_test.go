@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nfsbundle/nfsbundle/pkg"
+	"github.com/nfsbundle/nfsbundle/finish"
 )
 
 func run(t *testing.T, name string, args ...string) string {
@@ -43,7 +43,7 @@ func TestIntegrationDKMS(t *testing.T) {
 			t.Fatalf("%s is not installed (see .ci/packages.d/pkg.txt)", tool)
 		}
 	}
-	st, err := pkg.LoadStaged(stage)
+	st, err := finish.Load(stage)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,10 +54,7 @@ func TestIntegrationDKMS(t *testing.T) {
 	if _, err := os.Stat(filepath.Join("/lib/modules", kver, "build")); err != nil {
 		t.Fatalf("headers of %s are not installed: %v", kver, err)
 	}
-	var mods []Module
-	for _, m := range st.Modules {
-		mods = append(mods, Module{Name: m.Name, RelPath: m.RelPath})
-	}
+	mods := ModulesOf(st)
 	version := st.Version
 	if version == "" {
 		version = "1.0.0"

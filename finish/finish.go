@@ -8,7 +8,6 @@ package finish
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -24,36 +23,12 @@ type Signer interface {
 	SignFile(path, hash string) error
 }
 
-// Module is one staged module.
-type Module struct {
-	Name       string `json:"name"`
-	RelPath    string `json:"rel_path"`   // below ModDir, e.g. net/sunrpc/sunrpc.ko(.xz)
-	Path       string `json:"path"`       // staged file
-	DebugPath  string `json:"debug_path"` // unstripped, unsigned copy
-	SrcVersion string `json:"srcversion"`
-	Signed     bool   `json:"signed"`
-}
-
-// Result is the manifest of the staged modules (build/<kver>/finish.json).
-type Result struct {
-	KVer      string   `json:"kver"`
-	Version   string   `json:"version"`
-	Tree      string   `json:"tree"`
-	Legacy    bool     `json:"legacy"`
-	StageRoot string   `json:"stage_root"`
-	DebugRoot string   `json:"debug_root"`
-	ModDir    string   `json:"mod_dir"` // lib/modules/<kver>/updates/nfsbundle
-	Compress  string   `json:"compress,omitempty"`
-	MakeVars  []string `json:"make_vars"`
-	Src       string   `json:"src"`
-	Modules   []Module `json:"modules"`
-}
-
 // Options steer the stage.
 type Options struct {
 	KVer     string
-	Version  string
+	Version  string // the product version (VERSION)
 	Tree     string
+	Series   string // the tree's upstream series
 	Legacy   bool
 	BuildDir string // build/<kver>
 	Compress string // "", gzip, xz, zstd (the target's CONFIG_MODULE_COMPRESS_*)
@@ -62,15 +37,42 @@ type Options struct {
 	MakeVars []string
 }
 
-// ManifestPath is where Run writes the Result.
-func ManifestPath(buildDir string) string { return filepath.Join(buildDir, "finish.json") }
+// Result is what Run staged: the manifest it wrote, and who signed.
+type Result struct {
+	Manifest
+	// SignedBy describes the signing key (when the Signer says), "" if unsigned.
+	SignedBy string
+}
+
+// Summary is the stage's log line.
+func (r *Result) Summary() string {
+	signed := "unsigned"
+	if r.SignedBy != "" {
+		n := 0
+		for _, m := range r.Modules {
+			if m.Signed {
+				n++
+			}
+		}
+		signed = fmt.Sprintf("%d signed by %s", n, r.SignedBy)
+	}
+	compress := r.Compress
+	if compress == "" {
+		compress = "none"
+	}
+	return fmt.Sprintf("%d modules staged in %s (%s, compression: %s)", len(r.Modules),
+		filepath.Join(r.StageRoot, r.ModDir), signed, compress)
+}
 
 // Run stages every module of kb.
 func Run(ctx context.Context, kb *kbuild.Result, o Options) (*Result, error) {
-	res := &Result{KVer: o.KVer, Version: o.Version, Tree: o.Tree, Legacy: o.Legacy,
+	res := &Result{Manifest: Manifest{KVer: o.KVer, Version: o.Version, Tree: o.Tree, Series: o.Series, Legacy: o.Legacy,
 		StageRoot: filepath.Join(o.BuildDir, "stage"), DebugRoot: filepath.Join(o.BuildDir, "debug"),
 		ModDir: filepath.Join("lib/modules", o.KVer, "updates/nfsbundle"), Compress: o.Compress,
-		MakeVars: o.MakeVars, Src: kb.Src}
+		MakeVars: o.MakeVars, Src: kb.Src}}
+	if d, ok := o.Signer.(interface{ Describe() string }); ok {
+		res.SignedBy = d.Describe()
+	}
 	// A fresh stage each time: what is staged is exactly this build.
 	for _, d := range []string{res.StageRoot, res.DebugRoot} {
 		if err := os.RemoveAll(d); err != nil {
@@ -78,7 +80,7 @@ func Run(ctx context.Context, kb *kbuild.Result, o Options) (*Result, error) {
 		}
 	}
 	for _, m := range kb.Modules {
-		sm, err := stageOne(ctx, m, res, o)
+		sm, err := stageOne(ctx, m, &res.Manifest, o)
 		if err != nil {
 			return nil, fmt.Errorf("staging %s: %w", m.Name, err)
 		}
@@ -87,11 +89,10 @@ func Run(ctx context.Context, kb *kbuild.Result, o Options) (*Result, error) {
 	if err := depmod(ctx, res.StageRoot, o.KVer); err != nil {
 		return nil, err
 	}
-	data, _ := json.MarshalIndent(res, "", "  ")
-	return res, fileutil.WriteAtomic(ManifestPath(o.BuildDir), data, 0o644)
+	return res, res.Manifest.Write(o.BuildDir)
 }
 
-func stageOne(ctx context.Context, m kbuild.Module, res *Result, o Options) (Module, error) {
+func stageOne(ctx context.Context, m kbuild.Module, res *Manifest, o Options) (Module, error) {
 	sm := Module{Name: m.Name, RelPath: m.RelPath,
 		DebugPath: filepath.Join(res.DebugRoot, res.ModDir, m.RelPath),
 		Path:      filepath.Join(res.StageRoot, res.ModDir, m.RelPath)}

@@ -4,7 +4,6 @@
 package finish
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +18,7 @@ import (
 
 // loadManifest reads the manifest a real `build.sh bin` wrote; under
 // ./build.sh test (NFSBUNDLE_INTEGRATION=1) its absence is a failure.
-func loadManifest(t *testing.T, env string) *Result {
+func loadManifest(t *testing.T, env string) *Manifest {
 	t.Helper()
 	path := os.Getenv(env)
 	if path == "" {
@@ -28,15 +27,11 @@ func loadManifest(t *testing.T, env string) *Result {
 		}
 		t.Skipf("needs a real build (%s): runs under ./build.sh test", env)
 	}
-	data, err := os.ReadFile(path)
+	r, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var r Result
-	if err := json.Unmarshal(data, &r); err != nil {
-		t.Fatal(err)
-	}
-	return &r
+	return r
 }
 
 func TestStagedStack(t *testing.T) {
@@ -63,8 +58,8 @@ func TestStagedStack(t *testing.T) {
 		if !regexp.MustCompile(`^[0-9A-F]{23}$`).MatchString(info.First("srcversion")) || info.First("srcversion") != m.SrcVersion {
 			t.Errorf("%s: srcversion %q (manifest %q)", m.Name, info.First("srcversion"), m.SrcVersion)
 		}
-		if info.First("version") != r.Version {
-			t.Errorf("%s: MODULE_VERSION %q, want %q", m.Name, info.First("version"), r.Version)
+		if info.First("version") != r.ModuleVersion() {
+			t.Errorf("%s: MODULE_VERSION %q, want %q", m.Name, info.First("version"), r.ModuleVersion())
 		}
 		if _, err := os.Stat(m.DebugPath); err != nil {
 			t.Errorf("%s: no unstripped copy: %v", m.Name, err)
@@ -97,8 +92,8 @@ func TestSunrpcParameters(t *testing.T) {
 		}
 		// The version string is compiled into the module's data.
 		data, _ := os.ReadFile(m.Path)
-		if !strings.Contains(string(data), r.Version) {
-			t.Errorf("sunrpc.ko does not contain the version %q", r.Version)
+		if !strings.Contains(string(data), r.ModuleVersion()) {
+			t.Errorf("sunrpc.ko does not contain the version %q", r.ModuleVersion())
 		}
 		return
 	}
@@ -154,8 +149,8 @@ func size(t *testing.T, p string) int64 {
 
 func TestLegacyStage(t *testing.T) {
 	r := loadManifest(t, "NFSBUNDLE_STAGE_LEGACY")
-	if r.Tree != "legacy" || !r.Legacy || !strings.HasSuffix(r.Version, "-legacy") {
-		t.Fatalf("tree %s legacy=%v version %s: the legacy build must be marked", r.Tree, r.Legacy, r.Version)
+	if r.Tree != "legacy" || !r.Legacy || !strings.HasSuffix(r.ModuleVersion(), "-legacy") {
+		t.Fatalf("tree %s legacy=%v version %s: the legacy build must be marked", r.Tree, r.Legacy, r.ModuleVersion())
 	}
 	if len(r.Modules) != 15 {
 		t.Fatalf("%d modules, want 15", len(r.Modules))
@@ -165,7 +160,7 @@ func TestLegacyStage(t *testing.T) {
 		if vm := info.First("vermagic"); !strings.HasPrefix(vm, r.KVer+" ") {
 			t.Errorf("%s: vermagic %q, want %s", m.Name, vm, r.KVer)
 		}
-		if info.First("version") != r.Version || info.First("srcversion") == "" {
+		if info.First("version") != r.ModuleVersion() || info.First("srcversion") == "" {
 			t.Errorf("%s: version %q srcversion %q", m.Name, info.First("version"), info.First("srcversion"))
 		}
 	}

@@ -30,10 +30,16 @@ type Module struct {
 
 // Result is what the kbuild stage produced.
 type Result struct {
-	Src     string
-	Log     string
-	Modules []Module
-	Args    []string
+	Src      string
+	Log      string
+	Modules  []Module
+	Args     []string
+	MakeVars []string // the CONFIG_* assignments on the make command line
+}
+
+// Summary is the stage's log line.
+func (r *Result) Summary() string {
+	return fmt.Sprintf("%d modules, log %s", len(r.Modules), r.Log)
 }
 
 // BuildError is a failed build with its first real error.
@@ -54,8 +60,13 @@ func (e *BuildError) Error() string {
 	return msg + "\nfull log: " + e.Log
 }
 
-// Run builds every module with one make invocation, logging to logPath.
+// Run builds every module with one make invocation, logging to logPath,
+// and checks that every module we promise was built.
 func Run(ctx context.Context, p Params, logPath string) (*Result, error) {
+	vars, err := ConfigAssignments(p.Config, p.WithoutRDMA)
+	if err != nil {
+		return nil, err
+	}
 	args, err := MakeArgs(p)
 	if err != nil {
 		return nil, err
@@ -97,7 +108,29 @@ func Run(ctx context.Context, p Params, logPath string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Src: p.Src, Log: logPath, Modules: mods, Args: args}, nil
+	r := &Result{Src: p.Src, Log: logPath, Modules: mods, Args: args, MakeVars: vars}
+	if err := checkModules(r, p.WithoutRDMA); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// checkModules makes sure every module we promise was built.
+func checkModules(kb *Result, withoutRDMA bool) error {
+	have := map[string]bool{}
+	for _, m := range kb.Modules {
+		have[m.Name] = true
+	}
+	var missing []string
+	for _, m := range ExpectedModules(withoutRDMA) {
+		if !have[m] {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("the build produced no %s (log %s)", strings.Join(missing, ", "), kb.Log)
+	}
+	return nil
 }
 
 // cleanEnv drops make variables inherited from a calling make, which would

@@ -8,7 +8,6 @@ import (
 	"compress/gzip"
 	"context"
 	"debug/elf"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path"
@@ -20,65 +19,9 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
-
-// Module is one staged kernel module (an entry of finish.json).
-type Module struct {
-	Name       string `json:"name"`
-	RelPath    string `json:"rel_path"`   // below the module dir: net/sunrpc/sunrpc.ko
-	Path       string `json:"path"`       // the staged (stripped, signed, compressed) file
-	DebugPath  string `json:"debug_path"` // the unstripped copy, optional
-	SrcVersion string `json:"srcversion,omitempty"`
-}
-
-// Staged is the finish stage's result (build/<kver>/finish.json).
-type Staged struct {
-	KVer      string   `json:"kver"`
-	Version   string   `json:"version,omitempty"`
-	Tree      string   `json:"tree,omitempty"`
-	StageRoot string   `json:"stage_root"`
-	ModDir    string   `json:"mod_dir"` // lib/modules/<kver>/updates/nfsbundle
-	Modules   []Module `json:"modules"`
-	Legacy    bool     `json:"legacy,omitempty"`
-	Src       string   `json:"src,omitempty"`       // the imported tree (build/<kver>/src)
-	MakeVars  []string `json:"make_vars,omitempty"` // kbuild CONFIG_* assignments
-}
-
-// LoadStaged reads a finish.json manifest. Relative paths in it are taken
-// relative to the manifest's directory.
-func LoadStaged(file string) (*Staged, error) {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("reading the staging manifest: %w (run ./build.sh bin first)", err)
-	}
-	var s Staged
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("parsing the staging manifest %s: %w", file, err)
-	}
-	base := filepath.Dir(file)
-	abs := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(base, p)
-	}
-	s.StageRoot = abs(s.StageRoot)
-	s.Src = abs(s.Src)
-	for i := range s.Modules {
-		s.Modules[i].Path = abs(s.Modules[i].Path)
-		s.Modules[i].DebugPath = abs(s.Modules[i].DebugPath)
-	}
-	return &s, nil
-}
-
-// modulePath returns where the staged file of m is.
-func (s *Staged) modulePath(m Module) string {
-	if m.Path != "" {
-		return m.Path
-	}
-	return filepath.Join(s.StageRoot, filepath.FromSlash(s.ModDir), filepath.FromSlash(m.RelPath))
-}
 
 // Input is what Build needs.
 type Input struct {
@@ -88,11 +31,12 @@ type Input struct {
 	Release string // package release (default "1")
 	Format  string // "rpm" or "deb" (default: the target's family)
 	Target  detect.Target
-	Stage   Staged
+	Stage   finish.Manifest // the staged modules (build/<kver>/finish.json)
 	// NoKABIRequires leaves the kernel(<sym>) = <crc> requirements out of
 	// the RPM (custom kernels whose package does not provide them).
 	NoKABIRequires bool
-	// Legacy marks a package built from the legacy (5.10 LTS based) tree.
+	// Legacy marks a package built from the legacy (5.10 LTS based) tree
+	// (as does Stage.Legacy).
 	Legacy bool
 	// SourceDateEpoch sets every timestamp (0: $SOURCE_DATE_EPOCH, else 0).
 	SourceDateEpoch int64
@@ -164,11 +108,7 @@ func Describe(in Input) (*Package, Packager, error) {
 	if version == "" {
 		return nil, nil, fmt.Errorf("no product version given (VERSION file)")
 	}
-	legacy := in.Legacy || st.Legacy
-	if v, ok := strings.CutSuffix(version, "-legacy"); ok {
-		version, legacy = v, true
-	}
-	in.Legacy = legacy
+	in.Legacy = in.Legacy || st.Legacy
 	if in.Legacy {
 		version += "+legacy"
 	}
@@ -188,7 +128,7 @@ func Describe(in Input) (*Package, Packager, error) {
 	}
 
 	modDir := ModuleDir(format, in.Target, kver)
-	mods := append([]Module(nil), st.Modules...)
+	mods := append([]finish.Module(nil), st.Modules...)
 	sort.Slice(mods, func(i, j int) bool { return mods[i].RelPath < mods[j].RelPath })
 	p := &Package{
 		Version:    version,
@@ -208,7 +148,7 @@ func Describe(in Input) (*Package, Packager, error) {
 		if err := checkSafe("module path", rp); err != nil {
 			return nil, nil, err
 		}
-		src := st.modulePath(m)
+		src := st.ModulePath(m)
 		if _, err := os.Stat(src); err != nil {
 			return nil, nil, fmt.Errorf("staged module %s is missing: %w (rerun ./build.sh bin)", m.Name, err)
 		}
@@ -314,7 +254,7 @@ func Describe(in Input) (*Package, Packager, error) {
 
 // moduleFileName is the module's installed file name without compression
 // suffix: sunrpc.ko.
-func moduleFileName(m Module) string {
+func moduleFileName(m finish.Module) string {
 	base := lastElem(m.RelPath)
 	for _, ext := range []string{".xz", ".zst", ".gz"} {
 		base = strings.TrimSuffix(base, ext)
@@ -359,13 +299,7 @@ func kabiRequires(in Input, kver string, files []string) ([]Relation, error) {
 }
 
 // SourceDateEpoch returns $SOURCE_DATE_EPOCH, or 0 when unset or invalid.
-func SourceDateEpoch() int64 {
-	var v int64
-	if _, err := fmt.Sscanf(os.Getenv("SOURCE_DATE_EPOCH"), "%d", &v); err != nil || v < 0 {
-		return 0
-	}
-	return v
-}
+func SourceDateEpoch() int64 { return ParseSourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH")) }
 
 // DebCopyright is the machine-readable debian/copyright of our packages
 // (binary and DKMS): the modules are GPL-2.0-only; withCtl adds the

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 )
 
@@ -22,7 +23,7 @@ import (
 // packages made from the staged build named by $NFSBUNDLE_STAGE (a
 // finish.json, with target.json next to it). They need root.
 
-func integration(t *testing.T) (*Staged, detect.Target) {
+func integration(t *testing.T) (*finish.Manifest, detect.Target) {
 	t.Helper()
 	if os.Getenv("NFSBUNDLE_INTEGRATION") != "1" {
 		t.Skip("integration test: set NFSBUNDLE_INTEGRATION=1 and NFSBUNDLE_STAGE=<build/<kver>/finish.json> (./build.sh test does)")
@@ -31,7 +32,7 @@ func integration(t *testing.T) (*Staged, detect.Target) {
 	if stage == "" {
 		t.Fatal("NFSBUNDLE_INTEGRATION=1 but NFSBUNDLE_STAGE is not set: run ./build.sh bin and point it at build/<kver>/finish.json")
 	}
-	st, err := LoadStaged(stage)
+	st, err := finish.Load(stage)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func runOK(t *testing.T, name string, args ...string) string {
 	return string(out)
 }
 
-func buildFormat(t *testing.T, st *Staged, tg detect.Target, format, dist string, mod func(*Input)) string {
+func buildFormat(t *testing.T, st *finish.Manifest, tg detect.Target, format, dist string, mod func(*Input)) string {
 	t.Helper()
 	in := Input{Top: t.TempDir(), Dist: dist, Version: "1.0.0", Format: format, Target: tg, Stage: *st, SourceDateEpoch: 1700000000}
 	if mod != nil {
@@ -309,7 +310,7 @@ func TestIntegrationDeb(t *testing.T) {
 	for _, m := range st.Modules {
 		dst := filepath.Join(inbox, m.RelPath)
 		os.MkdirAll(filepath.Dir(dst), 0o755)
-		b, err := os.ReadFile(st.modulePath(m))
+		b, err := os.ReadFile(st.ModulePath(m))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -354,7 +355,7 @@ func TestIntegrationDepmodOverride(t *testing.T) {
 	modDir := ModuleDir("rpm", rhel, kver)
 	var rels []string
 	for _, m := range st.Modules {
-		b, err := os.ReadFile(st.modulePath(m))
+		b, err := os.ReadFile(st.ModulePath(m))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -403,7 +404,7 @@ func TestIntegrationLegacy(t *testing.T) {
 	if m == "" {
 		t.Skip("no legacy build in this run (NFSBUNDLE_STAGE_LEGACY unset)")
 	}
-	st, err := LoadStaged(m)
+	st, err := finish.Load(m)
 	if err != nil {
 		t.Fatal(err)
 	}

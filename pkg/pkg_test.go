@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/finish"
 )
 
 func TestModversions(t *testing.T) {
@@ -132,7 +133,7 @@ func TestDepmodConf(t *testing.T) {
 func fixtureInput(t *testing.T, format string) Input {
 	stage := t.TempDir()
 	modDir := "lib/modules/6.1.0-56-amd64/updates/nfsbundle"
-	var mods []Module
+	var mods []finish.Module
 	for _, m := range []struct{ name, rel string }{{"a", "net/a/a.ko"}, {"b", "fs/b.ko"}} {
 		dst := filepath.Join(stage, modDir, m.rel)
 		os.MkdirAll(filepath.Dir(dst), 0o755)
@@ -141,12 +142,12 @@ func fixtureInput(t *testing.T, format string) Input {
 			t.Fatal(err)
 		}
 		os.WriteFile(dst, b, 0o644)
-		mods = append(mods, Module{Name: m.name, RelPath: m.rel})
+		mods = append(mods, finish.Module{Name: m.name, RelPath: m.rel})
 	}
 	return Input{
 		Dist: t.TempDir(), Version: "1.0.0", Format: format, SourceDateEpoch: 1700000000,
 		Target: detect.Target{Distro: detect.Distro{ID: "rocky", Family: "rpm", Like: []string{"rhel"}}, Kernel: detect.Kernel{Release: "6.1.0-56-amd64"}, Arch: "x86_64"},
-		Stage:  Staged{KVer: "6.1.0-56-amd64", StageRoot: stage, ModDir: modDir, Modules: mods},
+		Stage:  finish.Manifest{KVer: "6.1.0-56-amd64", StageRoot: stage, ModDir: modDir, Modules: mods},
 	}
 }
 
@@ -189,9 +190,9 @@ func TestDescribeRPM(t *testing.T) {
 	if len(p.Requires) != 0 || p.Version != "1.0.0+legacy" || !strings.Contains(p.Summary, "legacy") {
 		t.Errorf("NoKABIRequires/Legacy: requires %v version %s summary %s", p.Requires, p.Version, p.Summary)
 	}
-	// The finish stage writes "1.0.0-legacy": the packages say 1.0.0+legacy.
+	// The finish stage records a legacy build: the packages say 1.0.0+legacy.
 	in = fixtureInput(t, "deb")
-	in.Version, in.Stage.Version = "", "1.0.0-legacy"
+	in.Version, in.Stage.Version, in.Stage.Legacy = "", "1.0.0", true
 	p, pk, err = Describe(in)
 	if err != nil {
 		t.Fatal(err)

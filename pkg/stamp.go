@@ -4,14 +4,20 @@
 package pkg
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+	"github.com/nfsbundle/nfsbundle/internal/run"
 )
 
 // Stamp records what a package stage produced from which inputs, so an
@@ -85,4 +91,56 @@ func WriteStamp(path, key string, outputs []string) error {
 	}
 	data, _ := json.MarshalIndent(s, "", "  ")
 	return fileutil.WriteAtomic(path, data, 0o644)
+}
+
+// StampPath is where BuildOnce records the packages of one format.
+func StampPath(buildDir, format string) string {
+	return filepath.Join(buildDir, "package-"+format+".stamp.json")
+}
+
+// BuildOnce is Build unless the same inputs (and the same driver, the
+// running program) already produced the packages still there, recorded in
+// the stamp file: those would come out byte-identical anyway.
+func BuildOnce(ctx context.Context, in Input, stamp string) ([]string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	key, err := InputKey(in, self)
+	if err != nil {
+		return nil, err
+	}
+	if out, ok := ReadStamp(stamp, key); ok {
+		logrus.Debugf("package: %v up to date", out)
+		return out, nil
+	}
+	out, err := Build(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return out, WriteStamp(stamp, key, out)
+}
+
+// DefaultSourceDateEpoch is the package timestamp: fromEnv (the value of
+// $SOURCE_DATE_EPOCH, which the caller reads) when set, else the time of
+// the commit being built in top, so packages are reproducible and carry a
+// real date rather than 1970. Without git (a source release) it is 0.
+func DefaultSourceDateEpoch(ctx context.Context, top, fromEnv string) int64 {
+	if fromEnv == "" {
+		out, err := run.Output(ctx, "git", "-C", top, "log", "-1", "--format=%ct")
+		if err != nil {
+			return 0
+		}
+		fromEnv = strings.TrimSpace(string(out))
+	}
+	return ParseSourceDateEpoch(fromEnv)
+}
+
+// ParseSourceDateEpoch reads a SOURCE_DATE_EPOCH value: 0 when empty or invalid.
+func ParseSourceDateEpoch(s string) int64 {
+	var v int64
+	if _, err := fmt.Sscanf(s, "%d", &v); err != nil || v < 0 {
+		return 0
+	}
+	return v
 }

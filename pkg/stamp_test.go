@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/nfsbundle/nfsbundle/finish"
 )
 
 func TestStampSkipsOnlyUnchangedInputs(t *testing.T) {
@@ -16,7 +18,7 @@ func TestStampSkipsOnlyUnchangedInputs(t *testing.T) {
 	out := filepath.Join(dir, "pkg.deb")
 	os.WriteFile(out, []byte("package"), 0o644)
 	stamp := filepath.Join(dir, "stamp.json")
-	in := Input{Version: "1.0.0", Format: "deb", Stage: Staged{KVer: "6.1.0-56-amd64", Modules: []Module{{Name: "sunrpc", Path: mod}}}}
+	in := Input{Version: "1.0.0", Format: "deb", Stage: finish.Manifest{KVer: "6.1.0-56-amd64", Modules: []finish.Module{{Name: "sunrpc", Path: mod}}}}
 
 	key, err := InputKey(in)
 	if err != nil {

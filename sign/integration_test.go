@@ -6,7 +6,6 @@ package sign
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"encoding/pem"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
 
@@ -118,38 +118,16 @@ func loadIntegrationModules(t *testing.T) []testModule {
 }
 
 func stagedModules(t *testing.T, manifest string) []testModule {
-	raw, err := os.ReadFile(manifest)
+	m, err := finish.Load(manifest)
 	if err != nil {
 		t.Fatalf("NFSBUNDLE_STAGE: %v", err)
-	}
-	var m struct {
-		StageRoot string `json:"stage_root"`
-		Modules   []struct {
-			Name    string `json:"name"`
-			RelPath string `json:"rel_path"`
-			Path    string `json:"path"`
-		} `json:"modules"`
-	}
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatalf("NFSBUNDLE_STAGE %s: %v", manifest, err)
 	}
 	if len(m.Modules) == 0 {
 		t.Fatalf("NFSBUNDLE_STAGE %s lists no modules", manifest)
 	}
-	base := filepath.Dir(manifest)
-	top := filepath.Dir(filepath.Dir(base))
 	var mods []testModule
 	for _, mod := range m.Modules {
-		p := mod.Path
-		if !filepath.IsAbs(p) {
-			for _, dir := range []string{top, base, m.StageRoot} {
-				if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
-					p = filepath.Join(dir, p)
-					break
-				}
-			}
-		}
-		data, err := readModule(t, p)
+		data, err := readModule(t, mod.Path)
 		if err != nil {
 			t.Fatalf("staged module %s: %v", mod.Name, err)
 		}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nfsbundle/nfsbundle/finish"
 )
 
 // TestCtlOptions checks the wiring of the nfsbundle-ctl run (no VM).
@@ -101,7 +103,7 @@ func TestInstallTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fin := &Finish{KVer: "6.1.0-test", Modules: []FinishModule{{Name: "a", RelPath: "fs/a.ko", Path: filepath.Join(abs, "ours", "a.ko")}}}
+	fin := &finish.Manifest{KVer: "6.1.0-test", Modules: []finish.Module{{Name: "a", RelPath: "fs/a.ko", Path: filepath.Join(abs, "ours", "a.ko")}}}
 	mods, err := treeModules(ctx, filepath.Join(abs, "stock"), stock, fin)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +136,7 @@ func TestInstallTree(t *testing.T) {
 	if !tree.has("lib/modules/6.1.0-test/kernel/net/c.ko") || !tree.has("lib/modules/6.1.0-test/updates/nfsbundle/fs/a.ko") {
 		t.Error("module files missing from the initramfs tree")
 	}
-	if _, err := treeModules(ctx, abs, stock, &Finish{Modules: []FinishModule{{Name: "x", Path: filepath.Join(abs, "nonexistent.ko")}}}); err == nil {
+	if _, err := treeModules(ctx, abs, stock, &finish.Manifest{Modules: []finish.Module{{Name: "x", Path: filepath.Join(abs, "nonexistent.ko")}}}); err == nil {
 		t.Error("a missing staged module was not an error")
 	}
 	if err := installTree(ctx, tree, "k", abs, stock, nil); err == nil {

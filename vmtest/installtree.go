@@ -15,6 +15,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
@@ -39,7 +40,7 @@ var kernelTreeFiles = []string{"modules.order", "modules.builtin", "modules.buil
 // install it (InstallTree): ours under updates/nfsbundle/, the kernel's own
 // stack modules and every module they or ours depend on under kernel/, and
 // the depmod index built by `depmod -b` on the host.
-func installTree(ctx context.Context, tree *cpioTree, kver, modDir string, stock map[string]string, fin *Finish) error {
+func installTree(ctx context.Context, tree *cpioTree, kver, modDir string, stock map[string]string, fin *finish.Manifest) error {
 	if fin == nil {
 		return errors.New("InstallTree needs the staged build (finish.json): run ./build.sh bin")
 	}
@@ -98,7 +99,7 @@ func installTree(ctx context.Context, tree *cpioTree, kver, modDir string, stock
 }
 
 // treeModules picks the files of the guest's module tree.
-func treeModules(ctx context.Context, modDir string, stock map[string]string, fin *Finish) ([]installedModule, error) {
+func treeModules(ctx context.Context, modDir string, stock map[string]string, fin *finish.Manifest) ([]installedModule, error) {
 	var out []installedModule
 	var queue []string
 	for _, m := range fin.Modules {

@@ -88,7 +88,7 @@ func TestVMStockFailsVersion(t *testing.T) {
 // our modules for the reason their signature state predicts.
 func TestVMSigEnforce(t *testing.T) {
 	s := stage(t)
-	fin, err := LoadFinish(s)
+	fin, err := LoadManifest(s)
 	if err != nil {
 		t.Fatal(err)
 	}

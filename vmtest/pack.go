@@ -11,11 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/internal/run"
@@ -34,7 +34,7 @@ type prepared struct {
 
 // prepare resolves the modules, builds the guest helper and lays out the
 // initramfs.
-func (o *Options) prepare(ctx context.Context, img *Image, fin *Finish, version string) (*prepared, error) {
+func (o *Options) prepare(ctx context.Context, img *Image, fin *finish.Manifest, version string) (*prepared, error) {
 	stock, err := indexModules(filepath.Join(img.ModDir, "kernel"))
 	if err != nil {
 		return nil, err
@@ -202,13 +202,7 @@ func (p *prepared) addFile(f File) {
 
 // pack writes the initramfs (uncompressed newc: under TCG the kernel
 // unpacks it faster than it decompresses it).
-func (p *prepared) pack(_ context.Context, out string) error {
-	mtime := int64(0)
-	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
-		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
-			mtime = v
-		}
-	}
+func (p *prepared) pack(_ context.Context, out string, mtime int64) error {
 	return fileutil.WriteAtomicFunc(out, 0o644, func(w io.Writer) error {
 		return p.tree.write(w, mtime)
 	})

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
@@ -26,7 +27,7 @@ const sigMagic = "~Module signature appended~\n"
 // staged file carries no signature, "unavailable key" when it is signed by
 // a key the distribution kernel does not trust (ours, unless enrolled).
 // Checks are named sig-enforce-<module>.
-func SigEnforceOptions(ctx context.Context, o Options, fin *Finish, names ...string) (Options, error) {
+func SigEnforceOptions(ctx context.Context, o Options, fin *finish.Manifest, names ...string) (Options, error) {
 	if len(names) == 0 {
 		names = []string{"sunrpc", "nfs"}
 	}

@@ -22,7 +22,7 @@ import (
 // key up.
 func TestVMSigEnforceSignedAndUnsigned(t *testing.T) {
 	s := stage(t)
-	fin, err := LoadFinish(s)
+	fin, err := LoadManifest(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
@@ -108,10 +109,12 @@ type Options struct {
 	OutDir      string        // default build/<kver>/vmtest (Stock: build/<kver>/vmtest/stock)
 	Cache       string        // default paths.Cache()
 	NoCache     bool
-	NoPVH       bool      // boot the bzImage instead of the extracted vmlinux
-	Console     io.Writer // live guest console (nil: only the log file)
-	IOSizes     []int64   // go-nfs file sizes (default 1 B .. 64 MiB)
-	NfsdIOSizes []int64   // kernel nfsd file sizes
+	// SourceDateEpoch is the mtime of the initramfs entries (0: 1970).
+	SourceDateEpoch int64
+	NoPVH           bool      // boot the bzImage instead of the extracted vmlinux
+	Console         io.Writer // live guest console (nil: only the log file)
+	IOSizes         []int64   // go-nfs file sizes (default 1 B .. 64 MiB)
+	NfsdIOSizes     []int64   // kernel nfsd file sizes
 	// Net gives the guest a user-mode NIC; nil (the default): none.
 	Net *Net
 	// Serve configures the serve scenario (proto.ScenarioServe); FioJobs is
@@ -251,10 +254,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer cancel()
 	started := time.Now()
 
-	var fin *Finish
+	var fin *finish.Manifest
 	if o.FinishJSON != "" {
 		if _, err := os.Stat(o.FinishJSON); err == nil || !o.Stock {
-			f, err := LoadFinish(o.FinishJSON)
+			f, err := LoadManifest(o.FinishJSON)
 			if err != nil {
 				return nil, err
 			}
@@ -280,17 +283,18 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	// The expected nfs_bundle_version is the VERSION file's content (the
-	// manifest's version only when the tree has no VERSION file).
+	// modules' version from the manifest only when the tree has no VERSION
+	// file).
 	version := ""
 	if b, err := os.ReadFile(filepath.Join(o.Top, "VERSION")); err == nil {
 		version = strings.TrimSpace(string(b))
 	} else if fin != nil && fin.Version != "" {
-		version = fin.Version
+		version = fin.ModuleVersion()
 	} else {
 		return nil, fmt.Errorf("reading VERSION: %w", err)
 	}
-	if fin != nil && fin.Version != "" && fin.Version != version {
-		logrus.Warnf("vmtest: the staged build is version %s but VERSION says %s: rebuild (./build.sh bin)", fin.Version, version)
+	if fin != nil && fin.Version != "" && fin.ModuleVersion() != version {
+		logrus.Warnf("vmtest: the staged build is version %s but VERSION says %s: rebuild (./build.sh bin)", fin.ModuleVersion(), version)
 	}
 
 	rep := &Report{KVer: o.KVer, Version: version, Stock: o.Stock, Started: started}
@@ -318,7 +322,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	rep.Modules = p.modules
 	initrd := filepath.Join(o.OutDir, "initramfs.cpio")
-	if err := p.pack(ctx, initrd); err != nil {
+	if err := p.pack(ctx, initrd, o.SourceDateEpoch); err != nil {
 		return nil, err
 	}
 	rep.Stages = append(rep.Stages, Stage{"image", tImage}, Stage{"pack", time.Since(tPack) - tImage})

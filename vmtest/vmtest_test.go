@@ -18,26 +18,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
-func TestLoadFinish(t *testing.T) {
-	f, err := LoadFinish("testdata/finish.json")
+func TestLoadManifest(t *testing.T) {
+	f, err := LoadManifest("testdata/finish.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	abs, _ := filepath.Abs("testdata")
-	want := []FinishModule{
+	want := []finish.Module{
 		{Name: "a", RelPath: "fs/a.ko", Path: filepath.Join(abs, "ours/a.ko"), SrcVersion: "AAA"},
 		{Name: "sunrpc", RelPath: "net/sunrpc/sunrpc.ko", SrcVersion: "S1",
 			Path: filepath.Join(abs, "stage/lib/modules/6.1.0-test/updates/nfsbundle/net/sunrpc/sunrpc.ko")},
 		{Name: "rpcsec_gss_krb5", RelPath: "net/sunrpc/auth_gss/rpcsec_gss_krb5.ko", Path: "/abs/rpcsec_gss_krb5.ko"},
 	}
 	if f.KVer != "6.1.0-test" || f.Version != "1.2.3" || !slices.Equal(f.Modules, want) {
-		t.Errorf("LoadFinish = %+v", f)
+		t.Errorf("LoadManifest = %+v", f)
 	}
-	if _, err := LoadFinish("testdata/nonexistent.json"); err == nil || !strings.Contains(err.Error(), "./build.sh bin") {
+	if _, err := LoadManifest("testdata/nonexistent.json"); err == nil || !strings.Contains(err.Error(), "./build.sh bin") {
 		t.Errorf("missing manifest error = %v", err)
 	}
 }

@@ -14,7 +14,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 	"github.com/nfsbundle/nfsbundle/sign"
@@ -277,30 +277,17 @@ func readModule(p string) ([]byte, error) {
 }
 
 func fromManifest(manifest string) ([]module, string, error) {
-	raw, err := os.ReadFile(manifest)
+	m, err := finish.Load(manifest)
 	if err != nil {
 		return nil, "", err
 	}
-	var m struct {
-		Modules []struct {
-			Path string `json:"path"`
-		} `json:"modules"`
-	}
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, "", fmt.Errorf("%s: %w", manifest, err)
-	}
-	top := filepath.Dir(filepath.Dir(filepath.Dir(manifest)))
 	var mods []module
 	for _, e := range m.Modules {
-		p := e.Path
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(top, p)
-		}
-		data, err := readModule(p)
+		data, err := readModule(e.Path)
 		if err != nil {
 			return nil, "", err
 		}
-		mods = append(mods, module{name: p, data: data})
+		mods = append(mods, module{name: e.Path, data: data})
 	}
 	if len(mods) == 0 {
 		return nil, "", fmt.Errorf("%s lists no modules", manifest)
