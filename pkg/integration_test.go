@@ -6,7 +6,6 @@ package pkg
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,13 +35,9 @@ func integration(t *testing.T) (*finish.Manifest, detect.Target) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tg detect.Target
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(stage), "target.json"))
+	tg, err := detect.Load(detect.TargetPath(filepath.Dir(stage)))
 	if err != nil {
 		t.Fatalf("target.json next to the manifest: %v", err)
-	}
-	if err := json.Unmarshal(b, &tg); err != nil {
-		t.Fatal(err)
 	}
 	if os.Geteuid() != 0 {
 		t.Fatal("package integration tests install into throwaway roots and need root")
@@ -408,12 +403,8 @@ func TestIntegrationLegacy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tg detect.Target
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(m), "target.json"))
+	tg, err := detect.Load(detect.TargetPath(filepath.Dir(m)))
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &tg); err != nil {
 		t.Fatal(err)
 	}
 	for _, format := range []string{"rpm", "deb"} {

@@ -112,6 +112,13 @@ func Resolve(keyFlag, certFlag string) (*Signer, error) {
 	if cert == "" {
 		cert = os.Getenv(EnvPubKey)
 	}
+	return ResolveWith(key, cert, os.Getenv(EnvPIN))
+}
+
+// ResolveWith loads the signer of key and cert (pin: the passphrase of an
+// encrypted key), each already chosen by the caller. nil, nil means
+// signing was not requested.
+func ResolveWith(key, cert, pin string) (*Signer, error) {
 	switch {
 	case key == "" && cert == "":
 		return nil, nil
@@ -120,7 +127,7 @@ func Resolve(keyFlag, certFlag string) (*Signer, error) {
 	case cert == "":
 		return nil, fmt.Errorf("a signing key (%s) was given without its certificate: pass --sign-cert or set %s", key, EnvPubKey)
 	}
-	return LoadSigner(key, cert, os.Getenv(EnvPIN))
+	return LoadSigner(key, cert, pin)
 }
 
 // Certificate returns the signer's certificate.

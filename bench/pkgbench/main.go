@@ -9,7 +9,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -20,6 +19,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/pkg"
 )
 
@@ -36,12 +36,10 @@ func main() {
 		manifest = m[0]
 	}
 	logrus.SetLevel(logrus.WarnLevel)
-	st, err := pkg.LoadStaged(manifest)
+	st, err := finish.Load(manifest)
 	check(err)
-	var tg detect.Target
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(manifest), "target.json"))
+	tg, err := detect.Load(detect.TargetPath(filepath.Dir(manifest)))
 	check(err)
-	check(json.Unmarshal(b, &tg))
 	var staged int64
 	for _, m := range st.Modules {
 		if fi, err := os.Stat(m.Path); err == nil {

@@ -64,7 +64,7 @@ Results: build/<kver>/conformance/<stack>.json, the pynfs logs beside them.`,
 				return fmt.Errorf("--kernel: %w", err)
 			}
 			o := conformance.Options{Top: top, KVer: kver, Suites: f.suites, Pynfs: f.pynfs, Subset: f.subset,
-				Baselines: f.baselines, NoCache: rootFlags.noCache, Timeout: f.timeout}
+				Baselines: f.baselines, Cache: rootFlags.cacheDir, NoCache: rootFlags.noCache, Timeout: f.timeout}
 			switch f.stack {
 			case "both":
 				o.Stacks = []string{conformance.StackInbox, conformance.StackOurs}

@@ -28,7 +28,7 @@ func init() {
 				enc.SetIndent("", "  ")
 				return enc.Encode(t)
 			}
-			for _, l := range t.Summary() {
+			for _, l := range t.Facts() {
 				fmt.Println(l)
 			}
 			return nil

@@ -17,13 +17,38 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
+	"github.com/nfsbundle/nfsbundle/sign"
 )
 
 var rootFlags struct {
 	verbose  bool
-	cacheDir string
+	cacheDir string // --cache-dir; once the command runs, the cache root in effect
 	noCache  bool
+}
+
+// environ is the configuration the process environment gives, read once
+// before any subcommand runs and passed down in Options fields: no stage
+// reads the environment itself.
+var environ struct {
+	sourceDateEpoch string // $SOURCE_DATE_EPOCH
+	cc              string // $CC
+	kver            string // $KVER
+	idOverride      string // $ID_OVERRIDE
+	signKey         string // $MODULE_SIGN_PRIV_KEY
+	signCert        string // $MODULE_SIGN_PUB_KEY
+	signPIN         string // $KBUILD_SIGN_PIN
+}
+
+func readEnviron() {
+	environ.sourceDateEpoch = os.Getenv("SOURCE_DATE_EPOCH")
+	environ.cc = os.Getenv("CC")
+	environ.kver = os.Getenv("KVER")
+	environ.idOverride = os.Getenv(detect.IDOverrideEnv)
+	environ.signKey = os.Getenv(sign.EnvPrivKey)
+	environ.signCert = os.Getenv(sign.EnvPubKey)
+	environ.signPIN = os.Getenv(sign.EnvPIN)
 }
 
 var rootCmd = &cobra.Command{
@@ -33,9 +58,11 @@ var rootCmd = &cobra.Command{
 	SilenceErrors: true,
 	PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 		setupLogging(rootFlags.verbose)
+		readEnviron()
 		if rootFlags.cacheDir != "" {
-			return os.Setenv(paths.CacheEnv, rootFlags.cacheDir)
+			paths.SetCache(rootFlags.cacheDir) // for buildroot and headers, which look it up
 		}
+		rootFlags.cacheDir = paths.Cache()
 		return nil
 	},
 }

@@ -5,20 +5,17 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
-	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/dkms"
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
-	"github.com/nfsbundle/nfsbundle/internal/run"
 	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/tree"
 )
@@ -41,8 +38,8 @@ func (f *packageFlags) register(fl *pflag.FlagSet) {
 
 // writePackages is the package stage: the binary package of the host's (or
 // --format's) kind, or with --dkms the DKMS source package.
-func writePackages(ctx context.Context, top, version string, f packageFlags, st *pkg.Staged, tg detect.Target) ([]string, error) {
-	defaultSourceDateEpoch(ctx, top)
+func writePackages(ctx context.Context, top, version string, f packageFlags, m *finish.Manifest, tg detect.Target) ([]string, error) {
+	epoch := pkg.DefaultSourceDateEpoch(ctx, top, environ.sourceDateEpoch)
 	ctl := f.ctl
 	if ctl == "" {
 		if c := filepath.Join(top, "bin", "nfsbundle-ctl"); fileExists(c) {
@@ -50,81 +47,46 @@ func writePackages(ctx context.Context, top, version string, f packageFlags, st 
 		}
 	}
 	if !f.dkms {
-		in := pkg.Input{Top: top, Dist: f.dist, Version: version, Release: f.release,
-			Format: f.format, Target: tg, Stage: *st, NoKABIRequires: f.noKABI, CtlBinary: ctl}
+		in := pkg.Input{Top: top, Dist: f.dist, Version: version, Release: f.release, Format: f.format, Target: tg,
+			Stage: *m, NoKABIRequires: f.noKABI, SourceDateEpoch: epoch, CtlBinary: ctl}
 		format := f.format
 		if format == "" {
 			format = tg.Distro.Family
 		}
-		return buildPackageOnce(ctx, in, filepath.Join(paths.BuildDir(top, st.KVer), "package-"+format+".stamp.json"))
-	}
-	var mods []dkms.Module
-	for _, m := range st.Modules {
-		mods = append(mods, dkms.Module{Name: m.Name, RelPath: m.RelPath})
+		return pkg.BuildOnce(ctx, in, pkg.StampPath(paths.BuildDir(top, m.KVer), format))
 	}
 	regex := f.kernelRegex
 	if regex == "" {
-		series, err := treeSeries(top, st.Tree)
-		if err != nil {
-			return nil, err
-		}
-		regex = dkms.KernelRegexForSeries(series)
+		regex = dkms.KernelRegexForSeries(m.Series)
 	}
-	d, err := dkms.Build(ctx, dkms.Input{Top: top, Dist: f.dist, Version: version, Arch: tg.Arch, Tree: st.Src,
-		MakeVars: st.MakeVars, Modules: mods, KernelRegex: regex, Legacy: st.Legacy, CtlBinary: ctl})
+	d, err := dkms.Build(ctx, dkms.Input{Top: top, Dist: f.dist, Version: version, Arch: tg.Arch, Tree: m.Src,
+		MakeVars: m.MakeVars, Modules: dkms.ModulesOf(m), KernelRegex: regex, Legacy: m.Legacy,
+		SourceDateEpoch: epoch, CtlBinary: ctl})
 	if err != nil {
 		return nil, err
 	}
 	return []string{d}, nil
 }
 
-// defaultSourceDateEpoch makes package timestamps the time of the commit
-// being built when SOURCE_DATE_EPOCH is unset: reproducible, and a real
-// date rather than 1970. Without git (a source release) they stay at 0.
-func defaultSourceDateEpoch(ctx context.Context, top string) {
-	if os.Getenv("SOURCE_DATE_EPOCH") != "" {
-		return
+// loadManifest reads a staged build's manifest for packaging. Manifests
+// written before they recorded the tree's series get it from the tree's
+// definition, as the package stage found it then.
+func loadManifest(top, path string) (*finish.Manifest, error) {
+	m, err := finish.Load(path)
+	if err != nil || m.Series != "" {
+		return m, err
 	}
-	out, err := run.Output(ctx, "git", "-C", top, "log", "-1", "--format=%ct")
-	if err == nil && len(strings.TrimSpace(string(out))) > 0 {
-		os.Setenv("SOURCE_DATE_EPOCH", strings.TrimSpace(string(out)))
-	}
-}
-
-// buildPackageOnce writes the binary package unless the same inputs (and
-// the same driver) already produced the packages still in dist/.
-func buildPackageOnce(ctx context.Context, in pkg.Input, stamp string) ([]string, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	key, err := pkg.InputKey(in, self)
-	if err != nil {
-		return nil, err
-	}
-	if out, ok := pkg.ReadStamp(stamp, key); ok {
-		logrus.Debugf("package: %v up to date", out)
-		return out, nil
-	}
-	out, err := pkg.Build(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	return out, pkg.WriteStamp(stamp, key, out)
-}
-
-// treeSeries is the upstream series of a tree: what DKMS may build it for.
-func treeSeries(top, name string) (string, error) {
 	trees, err := tree.Load(filepath.Join(top, "kernel-src"))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	for _, t := range trees {
-		if t.Name == name {
-			return t.UpstreamSeries, nil
+		if t.Name == m.Tree {
+			m.Series = t.UpstreamSeries
+			return m, nil
 		}
 	}
-	return "", fmt.Errorf("the build's tree %q is not in kernel-src/", name)
+	return nil, fmt.Errorf("the build's tree %q is not in kernel-src/", m.Tree)
 }
 
 func fileExists(p string) bool {
@@ -151,17 +113,13 @@ packaging stage on its own. The format follows the target's family unless
 			if manifest, err = findManifest(top, manifest, kernel); err != nil {
 				return err
 			}
-			st, err := pkg.LoadStaged(manifest)
+			st, err := loadManifest(top, manifest)
 			if err != nil {
 				return err
 			}
-			var tg detect.Target
-			b, err := os.ReadFile(filepath.Join(filepath.Dir(manifest), "target.json"))
+			tg, err := detect.Load(detect.TargetPath(filepath.Dir(manifest)))
 			if err != nil {
 				return fmt.Errorf("reading the target next to %s: %w", manifest, err)
-			}
-			if err := json.Unmarshal(b, &tg); err != nil {
-				return fmt.Errorf("parsing target.json: %w", err)
 			}
 			version, err := readVersion(top)
 			if err != nil {
@@ -187,7 +145,7 @@ func findManifest(top, manifest, kernel string) (string, error) {
 	case manifest != "":
 		return manifest, nil
 	case kernel != "":
-		return filepath.Join(paths.BuildDir(top, kernel), "finish.json"), nil
+		return finish.ManifestPath(paths.BuildDir(top, kernel)), nil
 	}
 	m, _ := filepath.Glob(filepath.Join(top, "build", "*", "finish.json"))
 	if len(m) != 1 {

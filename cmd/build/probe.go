@@ -60,7 +60,7 @@ inside the root.`,
 			return err
 		}
 		opts := compat.Options{KDir: env.KDir, KVer: env.KVer, OutDir: out, Jobs: probeFlags.jobs,
-			NoCache: rootFlags.noCache, Isolated: probeFlags.isolated, Direct: probeFlags.direct}
+			NoCache: rootFlags.noCache, CacheDir: rootFlags.cacheDir, Isolated: probeFlags.isolated, Direct: probeFlags.direct}
 		if env.Runner != nil {
 			opts.Exec = env.Runner.With(out)
 		}
@@ -77,14 +77,8 @@ inside the root.`,
 				KDir  string `json:"kdir"`
 			}{res, env.Suite, env.KDir})
 		}
-		avail := 0
-		for _, p := range res.Probes {
-			if p.Value {
-				avail++
-			}
-		}
 		fmt.Printf("compat probes for %s (%s; %s, %.2fs): %d of %d available\n",
-			env.KVer, env.Why, res.Mode, res.Duration.Seconds(), avail, len(res.Probes))
+			env.KVer, env.Why, res.Mode, res.Duration.Seconds(), res.Available(), len(res.Probes))
 		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
 		for _, p := range res.Probes {
 			v := "no"

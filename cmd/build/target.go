@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -34,7 +33,7 @@ func detectTarget(ctx context.Context, f targetFlags) (detect.Target, error) {
 	start := time.Now()
 	release := f.kernel
 	if release == "" && f.kdir == "" {
-		release = os.Getenv("KVER")
+		release = environ.kver
 	}
 	if release != "" {
 		if err := detect.CheckRelease(release); err != nil {
@@ -42,7 +41,7 @@ func detectTarget(ctx context.Context, f targetFlags) (detect.Target, error) {
 		}
 	}
 	opts := detect.Options{Root: "/", Release: release, KDir: f.kdir, NoOFED: f.noOFED,
-		IDOverride: os.Getenv(detect.IDOverrideEnv), RunCmd: detect.LiveRunner}
+		IDOverride: environ.idOverride, CC: environ.cc, RunCmd: detect.LiveRunner}
 	t, err := detect.Detect(ctx, opts)
 	if err != nil {
 		t, err = fetchMissingHeaders(ctx, opts, t, err)
@@ -55,4 +54,15 @@ func detectTarget(ctx context.Context, f targetFlags) (detect.Target, error) {
 	}
 	logrus.Debugf("detect: %s kernel %s, headers %s (%.1fs)", t.Distro.ID, t.Kernel.Release, t.Kernel.HeadersDir, time.Since(start).Seconds())
 	return t, nil
+}
+
+// requestedKernel is the kernel the user named (--kernel or KVER=), or "".
+func requestedKernel(f targetFlags) string {
+	if f.kernel != "" {
+		return f.kernel
+	}
+	if f.kdir != "" {
+		return ""
+	}
+	return environ.kver
 }

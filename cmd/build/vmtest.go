@@ -13,7 +13,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
+	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/vmtest"
 )
 
@@ -68,17 +70,18 @@ then fail (this proves the harness can tell).`,
 		o := vmtest.Options{
 			Top: top, KVer: kver, FinishJSON: vmtestFlags.finish, Stock: vmtestFlags.stock,
 			StockModules: vmtestFlags.stockMods, Scenarios: vmtestFlags.scenarios,
-			Timeout: vmtestFlags.timeout, Accel: vmtestFlags.accel, NoCache: rootFlags.noCache,
+			Timeout: vmtestFlags.timeout, Accel: vmtestFlags.accel, Cache: rootFlags.cacheDir, NoCache: rootFlags.noCache,
 			NoPVH: vmtestFlags.noPVH, KernelArgs: vmtestFlags.appendArg,
+			SourceDateEpoch: pkg.ParseSourceDateEpoch(environ.sourceDateEpoch),
 		}
 		if vmtestFlags.console {
 			o.Console = os.Stderr
 		}
 		if vmtestFlags.sig {
 			if o.FinishJSON == "" {
-				o.FinishJSON = filepath.Join(paths.BuildDir(top, kver), "finish.json")
+				o.FinishJSON = finish.ManifestPath(paths.BuildDir(top, kver))
 			}
-			fin, err := vmtest.LoadFinish(o.FinishJSON)
+			fin, err := vmtest.LoadManifest(o.FinishJSON)
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,220 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/nfsbundle/nfsbundle/compat"
+	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/importer"
+	"github.com/nfsbundle/nfsbundle/internal/paths"
+	"github.com/nfsbundle/nfsbundle/kbuild"
+	"github.com/nfsbundle/nfsbundle/sign"
+	"github.com/nfsbundle/nfsbundle/tree"
+)
+
+// stage is one step of `build.sh bin`. run returns the stage's summary,
+// logged as one line with the stage's name and duration; a step without a
+// name is part of the pipeline but no stage of its own, and logs nothing.
+type stage struct {
+	name string
+	run  func(b *build, ctx context.Context) (string, error)
+}
+
+// binPipeline is `build.sh bin` in order. compat runs before import
+// because import lays compat's header into the imported tree: an
+// unchanged probe result then leaves the tree, and so the build, as it was.
+var binPipeline = []stage{
+	{"", (*build).prepareRoot},
+	{"detect", (*build).detect},
+	{"", (*build).checkTarget},
+	{"select", (*build).selectTree},
+	{"compat", (*build).compat},
+	{"import", (*build).importTree},
+	{"kbuild", (*build).kbuild},
+	{"finish", (*build).finish},
+	{"package", (*build).pkg},
+}
+
+// build is one run of the pipeline: the inputs, then each stage's result,
+// set by that stage and read by the later ones.
+type build struct {
+	f        binFlags
+	top      string
+	version  string // the VERSION file
+	buildDir string // build/<kver>, known after detect
+
+	env      *buildEnv // nil: kbuild runs on the host
+	target   detect.Target
+	signer   *sign.Signer // nil: unsigned
+	sel      tree.Selection
+	compatR  *compat.Result
+	imported *importer.Result
+	kb       *kbuild.Result
+	staged   *finish.Result
+	packages []string
+}
+
+// do runs the stage and logs its summary.
+func (s stage) do(ctx context.Context, b *build) error {
+	start := time.Now()
+	msg, err := s.run(b, ctx)
+	if err != nil {
+		return err
+	}
+	if s.name != "" {
+		logrus.Infof("%-8s %s (%.1fs)", s.name+":", msg, time.Since(start).Seconds())
+	}
+	return nil
+}
+
+// prepareRoot creates the build root the target needs, if any (it logs
+// its own line: "buildroot:").
+func (b *build) prepareRoot(ctx context.Context) (string, error) {
+	env, err := prepareBuildRoot(ctx, b.f.buildroot, requestedKernel(b.f.target), b.top)
+	if env != nil {
+		b.f.target.kdir = env.hostKDir()
+	}
+	b.env = env
+	return "", err
+}
+
+func (b *build) detect(ctx context.Context) (string, error) {
+	t, err := detectTarget(ctx, b.f.target)
+	b.target = t
+	if err != nil {
+		return "", err
+	}
+	b.buildDir = paths.BuildDir(b.top, t.Kernel.Release)
+	suite := ""
+	if b.env != nil {
+		suite = b.env.suite
+	}
+	return t.Summary(suite), nil
+}
+
+// checkTarget stops before anything is built on a target that cannot be
+// built, or a key that cannot be used: never unsigned modules when signed
+// ones were asked for. It records the target in target.json.
+func (b *build) checkTarget(ctx context.Context) (string, error) {
+	t := b.target
+	if err := t.Check(b.env != nil); err != nil {
+		return "", err
+	}
+	key, cert := b.f.signKey, b.f.signCert
+	if key == "" {
+		key = environ.signKey
+	}
+	if cert == "" {
+		cert = environ.signCert
+	}
+	signer, err := sign.ResolveWith(key, cert, environ.signPIN)
+	if err != nil {
+		return "", err
+	}
+	if signer == nil && t.SecureBoot.State == "enabled" {
+		logrus.Warn("Secure Boot is enabled and no signing key was given (MODULE_SIGN_PRIV_KEY/MODULE_SIGN_PUB_KEY or --sign-key/--sign-cert): the modules will not load on this machine")
+	}
+	b.signer = signer
+	return "", t.Save(b.buildDir)
+}
+
+func (b *build) selectTree(ctx context.Context) (string, error) {
+	trees, err := tree.Load(filepath.Join(b.top, "kernel-src"))
+	if err != nil {
+		return "", err
+	}
+	if b.sel, err = tree.Select(trees, b.target.Kernel.Version, b.f.tree); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("tree %s: %s", b.sel.Tree.Name, b.sel.Reason), nil
+}
+
+func (b *build) compat(ctx context.Context) (string, error) {
+	o := compat.Options{KDir: b.target.Kernel.HeadersDir, KVer: b.target.Kernel.Release, OutDir: filepath.Join(b.buildDir, "compat"),
+		Jobs: b.f.jobs, NoCache: rootFlags.noCache, CacheDir: rootFlags.cacheDir}
+	if b.env != nil {
+		o.KDir, o.Exec = b.env.kdir, b.env.runner
+	}
+	r, err := compat.Run(ctx, o)
+	if err != nil {
+		return "", err
+	}
+	b.compatR = r
+	return r.Summary(), nil
+}
+
+func (b *build) importTree(ctx context.Context) (string, error) {
+	header, err := os.ReadFile(b.compatR.Header)
+	if err != nil {
+		return "", err
+	}
+	tr := b.sel.Tree
+	r, err := importer.Run(ctx, importer.Options{Tree: tr, Source: b.f.source,
+		ModuleVersion: finish.ModuleVersion(b.version, tr.Legacy), GitVersion: gitDescribe(ctx, b.top),
+		CompatHeader: header, Dest: filepath.Join(b.buildDir, "src"), BuildDir: b.buildDir,
+		CacheDir: rootFlags.cacheDir, Download: sourceDownloader(tr.UpstreamSeries)})
+	if err != nil {
+		return "", err
+	}
+	b.imported = r
+	return r.Summary(), nil
+}
+
+func (b *build) kbuild(ctx context.Context) (string, error) {
+	t := b.target
+	p := kbuild.Params{KDir: t.Kernel.HeadersDir, Src: filepath.Join(b.buildDir, "src"), Jobs: b.f.jobs, Config: t.Config,
+		WithoutRDMA: b.f.withoutRDMA, CC: environ.cc}
+	if b.env != nil {
+		p.KDir, p.Command = b.env.kdir, b.env.command
+	}
+	r, err := kbuild.Run(ctx, p, filepath.Join(b.buildDir, "build.log"))
+	if err != nil {
+		return "", err
+	}
+	b.kb = r
+	return r.Summary(), nil
+}
+
+func (b *build) finish(ctx context.Context) (string, error) {
+	t, tr := b.target, b.sel.Tree
+	r, err := finish.Run(ctx, b.kb, finish.Options{KVer: t.Kernel.Release, Version: b.version, Tree: tr.Name,
+		Series: tr.UpstreamSeries, Legacy: tr.Legacy, BuildDir: b.buildDir, Compress: t.Config.Compress,
+		SigHash: t.Config.SigHash, MakeVars: b.kb.MakeVars, Signer: finishSigner(b.signer)})
+	if err != nil {
+		return "", err
+	}
+	b.staged = r
+	return r.Summary(), nil
+}
+
+// pkg packages what finish staged, read back from its manifest as the
+// package command does.
+func (b *build) pkg(ctx context.Context) (string, error) {
+	m, err := finish.Load(finish.ManifestPath(b.buildDir))
+	if err != nil {
+		return "", err
+	}
+	if b.packages, err = writePackages(ctx, b.top, b.version, b.f.pkg, m, b.target); err != nil {
+		return "", err
+	}
+	return strings.Join(b.packages, ", "), nil
+}
+
+// finishSigner keeps a nil *sign.Signer from becoming a non-nil interface.
+func finishSigner(s *sign.Signer) finish.Signer {
+	if s == nil {
+		return nil
+	}
+	return s
+}
