@@ -13,6 +13,7 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
 
 ./build.sh bin "$@" >/dev/null 2>&1 # warm the import cache and the driver binary
+# finish.json is finish.Manifest, target.json detect.Target: their JSON field names.
 manifest=$(ls -t build/*/finish.json | head -1)
 kver=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["kver"])' "$manifest")
 src="$top/build/$kver/src"

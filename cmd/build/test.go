@@ -22,6 +22,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/internal/run"
+	"github.com/nfsbundle/nfsbundle/pkg"
 )
 
 func init() {
@@ -64,6 +65,12 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 	// The real build of the full stack is the foundation's integration
 	// test; its manifests feed the package, signing and VM tests.
 	env := []string{"NFSBUNDLE_INTEGRATION=1", conformance.PynfsEnv + "=" + pynfs}
+	if environ.sourceDateEpoch == "" {
+		// The tests' packages get the commit's time, as the builds' do.
+		if epoch := pkg.DefaultSourceDateEpoch(ctx, top, ""); epoch != 0 {
+			env = append(env, fmt.Sprintf("SOURCE_DATE_EPOCH=%d", epoch))
+		}
+	}
 	noRDMA, err := runBin(ctx, binFlags{withoutRDMA: true, jobs: defaultJobs()})
 	if err != nil {
 		return fmt.Errorf("build without rpcrdma: %w", err)
