@@ -93,14 +93,14 @@ func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
 		return nil, err
 	}
 	if env != nil {
-		f.target.kdir = env.hostKDir()
+		f.target.kdir = env.HostKDir()
 	}
 	var t detect.Target
 	if err := stage("detect", func() (string, error) {
 		t, err = detectTarget(ctx, f.target)
 		compiler := t.Compiler.Found
 		if env != nil {
-			compiler = "from build root " + env.suite
+			compiler = "from build root " + env.Suite
 		}
 		return fmt.Sprintf("%s %s, kernel %s, compiler %s", t.Distro.ID, t.Distro.VersionID, t.Kernel.Release, compiler), err
 	}); err != nil {
@@ -149,7 +149,7 @@ func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
 		o := compat.Options{KDir: t.Kernel.HeadersDir, KVer: t.Kernel.Release, OutDir: filepath.Join(buildDir, "compat"),
 			Jobs: f.jobs, NoCache: rootFlags.noCache}
 		if env != nil {
-			o.KDir, o.Exec = env.kdir, env.runner
+			o.KDir, o.Exec = env.KDir, env.Runner
 		}
 		r, err := compat.Run(ctx, o)
 		if err != nil {
@@ -179,7 +179,7 @@ func runBin(ctx context.Context, f binFlags) (*finish.Result, error) {
 	params := kbuild.Params{KDir: t.Kernel.HeadersDir, Src: src, Jobs: f.jobs, Config: t.Config,
 		WithoutRDMA: f.withoutRDMA, CC: os.Getenv("CC")}
 	if env != nil {
-		params.KDir, params.Command = env.kdir, env.command
+		params.KDir, params.Command = env.KDir, env.RootCommand
 	}
 	vars, err := kbuild.ConfigAssignments(t.Config, f.withoutRDMA)
 	if err != nil {

@@ -172,4 +172,3 @@ func splitDigits(s string) (string, string) {
 	}
 	return s[:i], s[i:]
 }
-

@@ -16,8 +16,8 @@ import (
 // Download fetches pkgs into dir with apt-get download (no root needed,
 // nothing installed), refreshing a private configuration's lists first,
 // and returns each package's .deb in the order of pkgs: the newest version
-// when dir already holds older ones. The error of apt-get itself is
-// returned as is, for the caller to say what it was fetching.
+// when dir already holds older ones. A private configuration's error names
+// its suite; the host's apt-get error is returned as is.
 func (a *Apt) Download(ctx context.Context, dir string, pkgs ...string) ([]string, error) {
 	if _, err := exec.LookPath("apt-get"); err != nil {
 		return nil, err
@@ -26,6 +26,9 @@ func (a *Apt) Download(ctx context.Context, dir string, pkgs ...string) ([]strin
 		return nil, err
 	}
 	if _, err := run.OutputIn(ctx, dir, nil, "apt-get", append(append(a.options(), "-q", "download"), pkgs...)...); err != nil {
+		if a.private() {
+			err = fmt.Errorf("downloading %v from Debian %s: %w", pkgs, a.Suite, err)
+		}
 		return nil, err
 	}
 	debs := make([]string, len(pkgs))

@@ -71,7 +71,7 @@ func FetchHeaders(ctx context.Context, cache, suite, kver string) (string, error
 	logrus.Infof("headers: downloading %s from %s", strings.Join(pkgs, " "), suite)
 	debs, err := a.Download(ctx, dl, pkgs...)
 	if err != nil {
-		return "", fmt.Errorf("downloading headers for %s from %s: %w", kver, suite, err)
+		return "", err
 	}
 	tmp := dir + ".tmp"
 	if err := os.RemoveAll(tmp); err != nil {
