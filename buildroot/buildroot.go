@@ -1,10 +1,12 @@
 // Copyright 2026 The nfsbundle Authors
 // SPDX-License-Identifier: Apache-2.0
 
-// Package buildroot creates and runs Debian build roots: one minbase chroot
-// per Debian suite made with debootstrap, cached under the cache root, with
-// that suite's compiler, kbuild tools and kernel headers installed by apt
-// inside it. Targets whose compiler or host tools do not run on the host
+// Package buildroot answers where a target kernel is built and with which
+// headers (Resolve; FetchMissingHeaders for the detect stage): on the host,
+// or in a Debian build root. It creates and runs the build roots: one
+// minbase chroot per Debian suite made with debootstrap, cached under the
+// cache root, with that suite's compiler, kbuild tools and kernel headers
+// installed by apt inside it. Targets whose compiler or host tools do not run on the host
 // (5.10 wants gcc-10 and libcrypto 1.1, 6.12 wants gcc-14 and glibc 2.38)
 // are probed and built through a Runner that executes commands in the root.
 //

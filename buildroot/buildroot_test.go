@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nfsbundle/nfsbundle/compat"
 	"github.com/nfsbundle/nfsbundle/internal/debian"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 )
@@ -200,3 +201,6 @@ func TestResolveHostDetects(t *testing.T) {
 		t.Errorf("Resolve(host, 5.10): %+v, %v", env, err)
 	}
 }
+
+// An Env runs the compat probes wherever it is (host or build root).
+var _ compat.Runner = (*Env)(nil)

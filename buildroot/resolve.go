@@ -62,11 +62,23 @@ func (e *Env) RootCommand(ctx context.Context, name string, args ...string) *exe
 }
 
 // HostKDir is KDir on the host's filesystem.
-func (e *Env) HostKDir() string {
+func (e *Env) HostKDir() string { return e.HostPath(e.KDir) }
+
+// HostPath maps a path as the commands see it to the host's filesystem.
+// With Command it makes an Env a compat.Runner, on the host or in a root.
+func (e *Env) HostPath(p string) string {
 	if e.Runner == nil {
-		return e.KDir
+		return p
 	}
-	return e.Runner.HostPath(e.KDir)
+	return e.Runner.HostPath(p)
+}
+
+// String names the environment in logs: "host" or "buildroot <suite>".
+func (e *Env) String() string {
+	if e.Runner == nil {
+		return "host"
+	}
+	return e.Runner.String()
 }
 
 // Options say which kernel to build for, and where.
