@@ -1,10 +1,12 @@
 // Copyright 2026 The nfsbundle Authors
 // SPDX-License-Identifier: Apache-2.0
 
-// Package buildroot creates and runs Debian build roots: one minbase chroot
-// per Debian suite made with debootstrap, cached under the cache root, with
-// that suite's compiler, kbuild tools and kernel headers installed by apt
-// inside it. Targets whose compiler or host tools do not run on the host
+// Package buildroot answers where a target kernel is built and with which
+// headers (Resolve; FetchMissingHeaders for the detect stage): on the host,
+// or in a Debian build root. It creates and runs the build roots: one
+// minbase chroot per Debian suite made with debootstrap, cached under the
+// cache root, with that suite's compiler, kbuild tools and kernel headers
+// installed by apt inside it. Targets whose compiler or host tools do not run on the host
 // (5.10 wants gcc-10 and libcrypto 1.1, 6.12 wants gcc-14 and glibc 2.38)
 // are probed and built through a Runner that executes commands in the root.
 //
@@ -14,13 +16,16 @@
 //
 // Building out-of-tree modules for a kernel of another release:
 //
-//	env, err := buildroot.Resolve(ctx, "auto", "5.10.0-32-amd64", "")
+//	env, err := buildroot.Resolve(ctx, buildroot.Options{Mode: "auto", KVer: "5.10.0-32-amd64", CacheDir: cache})
 //	// env.Suite == "bullseye", env.KDir == "/usr/src/linux-headers-5.10.0-32-amd64"
 //	// (linux-headers-5.10.0-32-amd64 with gcc-10 and linux-kbuild-5.10 installed in the root)
 //	cmd := env.Bind(buildDir).Command(ctx, srcDir, nil,
 //		"make", "-C", env.KDir, "M="+srcDir, "-j2", "modules")
 //
-// or, with an explicit suite: runner, kdir, err := buildroot.EnsureKernel(ctx, "bullseye", kver).
+// or, with an explicit suite: runner, kdir, err := buildroot.EnsureKernel(ctx, cache, "bullseye", kver).
+//
+// Which Debian release ships which kernel, and the archive itself, are
+// internal/debian's.
 package buildroot
 
 import (
@@ -40,13 +45,10 @@ import (
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 
+	"github.com/nfsbundle/nfsbundle/internal/debian"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
-	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
-
-// Mirror is the Debian archive the roots are bootstrapped from.
-var Mirror = "http://deb.debian.org/debian"
 
 // BasePackages are installed by debootstrap into every root: enough to run
 // Kbuild for external modules. Kernel headers come later (EnsureKernel),
@@ -73,18 +75,18 @@ type Marker struct {
 }
 
 // Dir is where the root for suite lives: <cache>/buildroot/<suite>.
-func Dir(suite string) string { return filepath.Join(paths.Cache(), "buildroot", suite) }
+func Dir(cache, suite string) string { return filepath.Join(cache, "buildroot", suite) }
 
-// Complete reports whether suite's root exists and is complete for the
-// current recipe.
-func Complete(suite string) bool {
-	m, err := readMarker(Dir(suite))
+// Complete reports whether suite's root under the cache root exists and is
+// complete for the current recipe.
+func Complete(cache, suite string) bool {
+	m, err := readMarker(Dir(cache, suite))
 	return err == nil && m.Recipe == recipe(suite)
 }
 
 func recipe(suite string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%s\n", suite, Mirror, strings.Join(BasePackages, ","))
+	fmt.Fprintf(h, "%s\n%s\n%s\n", suite, debian.Mirror, strings.Join(BasePackages, ","))
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -109,15 +111,16 @@ func checkSuite(suite string) error {
 	return fmt.Errorf("unknown build root suite %q (known: %s)", suite, strings.Join(Suites, ", "))
 }
 
-// Ensure returns the root directory for suite, creating it with debootstrap
-// the first time. Concurrent callers wait on a lock file; a root left
-// incomplete by an interrupted run is removed and made again.
-func Ensure(ctx context.Context, suite string) (string, error) {
+// Ensure returns the root directory for suite under the cache root,
+// creating it with debootstrap the first time. Concurrent callers wait on a
+// lock file; a root left incomplete by an interrupted run is removed and
+// made again.
+func Ensure(ctx context.Context, cache, suite string) (string, error) {
 	if err := checkSuite(suite); err != nil {
 		return "", err
 	}
-	root := Dir(suite)
-	if Complete(suite) {
+	root := Dir(cache, suite)
+	if Complete(cache, suite) {
 		logrus.Debugf("buildroot: reusing %s", root)
 		return root, nil
 	}
@@ -126,7 +129,7 @@ func Ensure(ctx context.Context, suite string) (string, error) {
 		return "", err
 	}
 	defer unlock()
-	if Complete(suite) { // made while we waited
+	if Complete(cache, suite) { // made while we waited
 		return root, nil
 	}
 	if os.Geteuid() != 0 {
@@ -141,21 +144,21 @@ func Ensure(ctx context.Context, suite string) (string, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", err
 	}
-	logrus.Infof("buildroot: creating %s with debootstrap from %s (one time, a few minutes)", root, Mirror)
+	logrus.Infof("buildroot: creating %s with debootstrap from %s (one time, a few minutes)", root, debian.Mirror)
 	start := time.Now()
 	// A private mount namespace: whatever debootstrap mounts inside the
 	// root (proc, sys, dev) disappears with it, even when it is killed.
 	args := []string{"--mount", "--propagation", "private", "--",
 		"debootstrap", "--variant=minbase", "--include=" + strings.Join(BasePackages, ","),
-		suite, root, Mirror}
+		suite, root, debian.Mirror}
 	if out, err := run.Output(ctx, "unshare", args...); err != nil {
 		return "", fmt.Errorf("debootstrap of %s into %s failed (the partial root is redone next time; check network access to %s): %w\n%s",
-			suite, root, Mirror, err, run.Tail(string(out), 10))
+			suite, root, debian.Mirror, err, run.Tail(string(out), 10))
 	}
 	if err := configure(root); err != nil {
 		return "", err
 	}
-	m := Marker{Suite: suite, Mirror: Mirror, Packages: BasePackages, Recipe: recipe(suite),
+	m := Marker{Suite: suite, Mirror: debian.Mirror, Packages: BasePackages, Recipe: recipe(suite),
 		Created: time.Now().UTC(), Seconds: time.Since(start).Seconds()}
 	b, _ := json.MarshalIndent(m, "", "  ")
 	if err := fileutil.WriteAtomic(filepath.Join(root, markerName), append(b, '\n'), 0o644); err != nil {
@@ -240,8 +243,8 @@ var pkgName = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
 
 // EnsurePackages installs pkgs with apt inside suite's root when any of
 // them is missing. The root is created first if needed.
-func EnsurePackages(ctx context.Context, suite string, pkgs ...string) (string, error) {
-	root, err := Ensure(ctx, suite)
+func EnsurePackages(ctx context.Context, cache, suite string, pkgs ...string) (string, error) {
+	root, err := Ensure(ctx, cache, suite)
 	if err != nil {
 		return "", err
 	}
@@ -271,7 +274,7 @@ func EnsurePackages(ctx context.Context, suite string, pkgs ...string) (string, 
 	args := append([]string{"-q", "-y", "install", "--no-install-recommends"}, missing...)
 	if _, err := r.Output(ctx, "/", env, "apt-get", args...); err != nil {
 		return "", fmt.Errorf("installing %s in the %s build root failed (is the package in %s %s main?): %w",
-			strings.Join(missing, " "), suite, Mirror, suite, err)
+			strings.Join(missing, " "), suite, debian.Mirror, suite, err)
 	}
 	return root, nil
 }
@@ -295,67 +298,26 @@ func KernelDir(kver string) string { return "/usr/src/linux-headers-" + kver }
 // -common, linux-kbuild and compiler packages) and returns a Runner for the
 // root plus the KDIR as seen inside it (pass it to make -C through the
 // Runner; on the host the same directory is runner.HostPath(kdir)).
-func EnsureKernel(ctx context.Context, suite, kver string) (*Runner, string, error) {
-	root, err := EnsurePackages(ctx, suite, "linux-headers-"+kver)
+func EnsureKernel(ctx context.Context, cache, suite, kver string) (*Runner, string, error) {
+	root, err := EnsurePackages(ctx, cache, suite, "linux-headers-"+kver)
 	if err != nil {
 		return nil, "", err
 	}
 	return New(root), KernelDir(kver), nil
 }
 
-// SuiteFor maps a Debian kernel release to the suite whose userland builds
-// it: 5.10 -> bullseye, 6.1 -> bookworm, 6.12 -> trixie. Backports
-// (6.1.0-0.deb11.N) belong to the suite they were built for (bullseye).
-// It returns "" for a release it cannot place.
-func SuiteFor(kver string) string {
-	switch {
-	case strings.Contains(kver, "+deb13") || strings.Contains(kver, ".deb13"):
-		return "trixie"
-	case strings.Contains(kver, "+deb12") || strings.Contains(kver, ".deb12"):
-		return "bookworm"
-	case strings.Contains(kver, ".deb11") || strings.Contains(kver, "+deb11"):
-		return "bullseye"
-	case strings.Contains(kver, ".deb10") || strings.Contains(kver, "+deb10"):
-		return "buster"
-	}
-	switch {
-	case strings.HasPrefix(kver, "5.10."):
-		return "bullseye"
-	case strings.HasPrefix(kver, "6.1."):
-		return "bookworm"
-	case strings.HasPrefix(kver, "6.12."):
-		return "trixie"
-	case strings.HasPrefix(kver, "4.19."):
-		return "buster"
-	}
-	return ""
-}
-
-// HostSuite is the Debian suite of the running system ("" if not Debian).
-func HostSuite() string {
-	b, err := os.ReadFile("/etc/os-release")
-	if err != nil {
-		return ""
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VERSION_CODENAME="); ok {
-			return strings.Trim(v, `"`)
-		}
-	}
-	return ""
-}
-
 // Choose resolves a --buildroot value for kver: "host" or "" means the
-// host, a suite name means that suite, "auto" means the suite SuiteFor
-// picks unless that is the host's own suite (then the host builds it).
+// host, a suite name means that suite, "auto" means the suite
+// debian.SuiteFor picks unless that is the host's own suite (then the host
+// builds it).
 // It returns "" for the host.
 func Choose(mode, kver string) (string, error) {
 	switch mode {
 	case "", "host":
 		return "", nil
 	case "auto":
-		s := SuiteFor(kver)
-		if s == "" || s == HostSuite() {
+		s := debian.SuiteFor(kver)
+		if s == "" || s == debian.HostSuite() {
 			return "", nil
 		}
 		return s, nil

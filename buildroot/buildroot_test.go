@@ -11,30 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nfsbundle/nfsbundle/headers"
+	"github.com/nfsbundle/nfsbundle/compat"
+	"github.com/nfsbundle/nfsbundle/internal/debian"
+	"github.com/nfsbundle/nfsbundle/internal/paths"
 )
 
-func TestSuiteFor(t *testing.T) {
-	for kver, want := range map[string]string{
-		"5.10.0-32-amd64":         "bullseye",
-		"5.10.0-32-cloud-amd64":   "bullseye",
-		"6.1.0-56-amd64":          "bookworm",
-		"6.1.0-0.deb11.52-amd64":  "bullseye",
-		"6.12.107+deb13-amd64":    "trixie",
-		"6.12.115+deb13.1-amd64":  "trixie",
-		"6.12.38+deb12-amd64":     "bookworm",
-		"4.19.0-27-amd64":         "buster",
-		"5.14.0-427.el9.x86_64":   "",
-		"6.18.1-firecracker-host": "",
-	} {
-		if got := SuiteFor(kver); got != want {
-			t.Errorf("SuiteFor(%q) = %q, want %q", kver, got, want)
-		}
-	}
-}
-
 func TestChoose(t *testing.T) {
-	host := HostSuite()
+	host := debian.HostSuite()
 	for _, c := range []struct {
 		mode, kver, want string
 		err              bool
@@ -81,11 +64,11 @@ func TestHostPath(t *testing.T) {
 }
 
 func TestIncompleteRootIsNotComplete(t *testing.T) {
-	t.Setenv("NFSBUNDLE_CACHE", t.TempDir())
-	if err := os.MkdirAll(filepath.Join(Dir("bullseye"), "usr/bin"), 0o755); err != nil {
+	cache := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(Dir(cache, "bullseye"), "usr/bin"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if Complete("bullseye") {
+	if Complete(cache, "bullseye") {
 		t.Fatal("a root without its marker counts as complete")
 	}
 }
@@ -97,13 +80,13 @@ func TestEnsureIntegration(t *testing.T) {
 	if os.Getenv("NFSBUNDLE_INTEGRATION") != "1" {
 		t.Skip("set NFSBUNDLE_INTEGRATION=1 (needs root, debootstrap and the Debian archive)")
 	}
-	ctx := context.Background()
+	ctx, cache := context.Background(), paths.Cache()
 	suites := []string{"bullseye", "trixie"}
 	if s := os.Getenv("NFSBUNDLE_TEST_SUITES"); s != "" {
 		suites = strings.Fields(s)
 	}
 	for _, suite := range suites {
-		root, err := Ensure(ctx, suite)
+		root, err := Ensure(ctx, cache, suite)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +95,7 @@ func TestEnsureIntegration(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := time.Now()
-		if _, err := Ensure(ctx, suite); err != nil {
+		if _, err := Ensure(ctx, cache, suite); err != nil {
 			t.Fatal(err)
 		}
 		m2, _ := readMarker(root)
@@ -148,17 +131,17 @@ func TestEnsureKernelIntegration(t *testing.T) {
 	if os.Getenv("NFSBUNDLE_INTEGRATION") != "1" {
 		t.Skip("set NFSBUNDLE_INTEGRATION=1 (needs root, debootstrap and the Debian archive)")
 	}
-	ctx := context.Background()
+	ctx, cache := context.Background(), paths.Cache()
 	k612 := os.Getenv("NFSBUNDLE_TEST_KVER_612")
 	if k612 == "" {
 		var err error
-		if k612, err = headers.Latest(ctx, "trixie", "6.12"); err != nil {
+		if k612, err = debian.Private(cache, "trixie").Latest(ctx, "6.12"); err != nil {
 			t.Fatal(err)
 		}
 	}
 	targets := map[string]string{"bullseye": "5.10.0-32-amd64", "trixie": k612}
 	for suite, kver := range targets {
-		r, kdir, err := EnsureKernel(ctx, suite, kver)
+		r, kdir, err := EnsureKernel(ctx, cache, suite, kver)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,17 +173,34 @@ func TestResolveHostKDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(kdir, "include/config/kernel.release"), []byte("6.1.0-99-amd64\n"), 0o644)
-	env, err := Resolve(context.Background(), "host", "", kdir)
+	env, err := Resolve(context.Background(), Options{Mode: "host", KDir: kdir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if env.KVer != "6.1.0-99-amd64" || env.KDir != kdir || env.Runner != nil || env.Suite != "" || env.HostKDir() != kdir {
 		t.Errorf("Resolve(host, --kdir): %+v", env)
 	}
-	if _, err := Resolve(context.Background(), "host", "", t.TempDir()); err == nil {
+	if _, err := Resolve(context.Background(), Options{Mode: "host", KDir: t.TempDir()}); err == nil {
 		t.Error("a --kdir without kernel.release and no --kernel was accepted")
 	}
-	if _, err := Resolve(context.Background(), "lenny", "6.1.0-1-amd64", ""); err == nil {
+	if _, err := Resolve(context.Background(), Options{Mode: "lenny", KVer: "6.1.0-1-amd64"}); err == nil {
 		t.Error("an unknown suite was accepted")
 	}
 }
+
+// TestResolveHostDetects is bin's question: without a named kernel the host
+// builds and detect picks the kernel; a named kernel the host builds is
+// left to detect too (nothing looked up or fetched here).
+func TestResolveHostDetects(t *testing.T) {
+	env, err := Resolve(context.Background(), Options{Mode: "auto", HostDetects: true})
+	if err != nil || env.Runner != nil || env.KVer != "" || env.KDir != "" {
+		t.Errorf("Resolve(auto, no kernel): %+v, %v", env, err)
+	}
+	env, err = Resolve(context.Background(), Options{Mode: "host", KVer: "5.10.0-32-amd64", HostDetects: true})
+	if err != nil || env.Runner != nil || env.KVer != "5.10.0-32-amd64" || env.KDir != "" || env.Why != "host" {
+		t.Errorf("Resolve(host, 5.10): %+v, %v", env, err)
+	}
+}
+
+// An Env runs the compat probes wherever it is (host or build root).
+var _ compat.Runner = (*Env)(nil)

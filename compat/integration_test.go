@@ -12,7 +12,8 @@ import (
 	"testing"
 
 	"github.com/nfsbundle/nfsbundle/buildroot"
-	"github.com/nfsbundle/nfsbundle/headers"
+	"github.com/nfsbundle/nfsbundle/internal/debian"
+	"github.com/nfsbundle/nfsbundle/internal/paths"
 )
 
 // series is one Debian kernel series the probes are checked on.
@@ -28,7 +29,7 @@ func testSeries(t *testing.T) []series {
 	k612 := os.Getenv("NFSBUNDLE_TEST_KVER_612")
 	if k612 == "" {
 		var err error
-		if k612, err = headers.Latest(context.Background(), "trixie", "6.12"); err != nil {
+		if k612, err = debian.Private(paths.Cache(), "trixie").Latest(context.Background(), "6.12"); err != nil {
 			t.Fatalf("picking the current 6.12 kernel from trixie: %v", err)
 		}
 	}
@@ -68,7 +69,7 @@ func TestProbesIntegration(t *testing.T) {
 			if s.suite == "" {
 				opts.KDir = "/usr/src/linux-headers-" + s.kver
 			} else {
-				r, kdir, err := buildroot.EnsureKernel(ctx, s.suite, s.kver)
+				r, kdir, err := buildroot.EnsureKernel(ctx, paths.Cache(), s.suite, s.kver)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nfsbundle/nfsbundle/internal/debian"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/tree"
 )
@@ -24,15 +25,15 @@ const (
 
 // Options are the import stage's inputs.
 type Options struct {
-	Tree          *tree.Tree // the selected source tree
-	Source        string     // an explicit kernel source tarball ("": find or download one)
-	ModuleVersion string     // NFS_BUNDLE_VERSION (finish.ModuleVersion)
-	GitVersion    string     // NFS_BUNDLE_GIT_VERSION: the commit built from
-	CompatHeader  []byte     // the compat stage's autoconf.h
-	Dest          string     // the per-target source dir, build/<kver>/src
-	BuildDir      string     // build/<kver>: import.json is recorded there
-	CacheDir      string     // the cache root (extracted upstream subsets, tarballs)
-	Download      Downloader // fetches linux-source-<series> when no tarball is found
+	Tree          *tree.Tree  // the selected source tree
+	Source        string      // an explicit kernel source tarball ("": find or download one)
+	ModuleVersion string      // NFS_BUNDLE_VERSION (finish.ModuleVersion)
+	GitVersion    string      // NFS_BUNDLE_GIT_VERSION: the commit built from
+	CompatHeader  []byte      // the compat stage's autoconf.h
+	Dest          string      // the per-target source dir, build/<kver>/src
+	BuildDir      string      // build/<kver>: import.json is recorded there
+	CacheDir      string      // the cache root (extracted upstream subsets, tarballs)
+	Apt           *debian.Apt // fetches linux-source-<series> when no tarball is found (nil: never)
 }
 
 // Result is what Run imported.
@@ -58,7 +59,7 @@ func RecordPath(buildDir string) string { return filepath.Join(buildDir, "import
 // files and generated headers over it into Dest and record import.json.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	tr := o.Tree
-	tarball, err := FindTarball(ctx, o.Source, tr.UpstreamSeries, o.CacheDir, o.Download)
+	tarball, err := FindTarball(ctx, o.Source, tr.UpstreamSeries, o.CacheDir, o.Apt)
 	if err != nil {
 		return nil, err
 	}

@@ -14,25 +14,15 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/internal/debian"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
 
-// Downloader fetches a Debian package into dir (apt-get download).
-type Downloader func(ctx context.Context, dir, pkg string) error
-
-// AptDownload is the host's own apt-get download.
-func AptDownload(ctx context.Context, dir, pkg string) error {
-	if _, err := exec.LookPath("apt-get"); err != nil {
-		return err
-	}
-	_, err := run.OutputIn(ctx, dir, nil, "apt-get", "download", pkg)
-	return err
-}
-
 // FindTarball returns the kernel source tarball to import from: the explicit
-// path, else an installed /usr/src/linux-source-<series>.tar.*, else one
-// fetched with download (Debian's linux-source-<series>) into the cache.
-func FindTarball(ctx context.Context, explicit, series, cacheRoot string, download Downloader) (string, error) {
+// path, else an installed /usr/src/linux-source-<series>.tar.*, else
+// Debian's linux-source-<series> fetched with apt (debian.ForSeries; nil
+// when no release ships the series) into the cache.
+func FindTarball(ctx context.Context, explicit, series, cacheRoot string, apt *debian.Apt) (string, error) {
 	if explicit != "" {
 		if _, err := os.Stat(explicit); err != nil {
 			return "", fmt.Errorf("--source %s: %w", explicit, err)
@@ -45,19 +35,19 @@ func FindTarball(ctx context.Context, explicit, series, cacheRoot string, downlo
 			return p, nil
 		}
 	}
-	return fetchSourceDeb(ctx, series, cacheRoot, download)
+	return fetchSourceDeb(ctx, series, cacheRoot, apt)
 }
 
 // fetchSourceDeb downloads Debian's linux-source-<series> (no root needed)
 // and unpacks it in the cache; the tarball inside is what we import.
-func fetchSourceDeb(ctx context.Context, series, cacheRoot string, download Downloader) (string, error) {
+func fetchSourceDeb(ctx context.Context, series, cacheRoot string, apt *debian.Apt) (string, error) {
 	pkg := "linux-source-" + series
 	dir := filepath.Join(cacheRoot, "source-debs", pkg)
 	want := filepath.Join(dir, "root/usr/src", pkg+".tar.xz")
 	if _, err := os.Stat(want); err == nil {
 		return want, nil
 	}
-	if download == nil {
+	if apt == nil {
 		return "", fmt.Errorf("no kernel source tarball for %s: pass --source <linux-%s.y tarball> (kernel.org or Debian's linux-source-%s)", series, series, series)
 	}
 	logrus.Infof("import: fetching %s with apt-get download (no local source tarball)", pkg)
@@ -69,14 +59,11 @@ func fetchSourceDeb(ctx context.Context, series, cacheRoot string, download Down
 		return "", err
 	}
 	defer os.RemoveAll(tmp)
-	if err := download(ctx, tmp, pkg); err != nil {
+	debs, err := apt.Download(ctx, tmp, pkg)
+	if err != nil {
 		return "", fmt.Errorf("fetching %s failed: %w\npass --source <tarball>, or run 'apt-get update' and retry", pkg, err)
 	}
-	debs, _ := filepath.Glob(filepath.Join(tmp, pkg+"_*.deb"))
-	if len(debs) != 1 {
-		return "", fmt.Errorf("apt-get download %s produced %d packages", pkg, len(debs))
-	}
-	if _, err := run.Output(ctx, "dpkg-deb", "-x", debs[0], filepath.Join(tmp, "root")); err != nil {
+	if err := debian.Extract(ctx, debs[0], filepath.Join(tmp, "root")); err != nil {
 		return "", err
 	}
 	os.Remove(debs[0])

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/internal/debian"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
@@ -33,7 +34,7 @@ type Image struct {
 
 // EnsureImage finds the kernel image for kver: the installed
 // /boot/vmlinuz-<kver> with its /lib/modules tree, else the distribution
-// package fetched with apt-get download and unpacked with dpkg -x into
+// package fetched with apt-get download and unpacked with dpkg-deb -x into
 // <cache>/images/<kver> (once; later runs reuse it).
 func EnsureImage(ctx context.Context, cache, kver string, noCache bool) (*Image, error) {
 	if img := imageAt("/", kver); img != nil {
@@ -60,22 +61,20 @@ func EnsureImage(ctx context.Context, cache, kver string, noCache bool) (*Image,
 	var errs []error
 	for _, pkg := range []string{"linux-image-" + kver, "linux-image-" + kver + "-unsigned"} {
 		logrus.Infof("vmtest: downloading %s (apt-get download)", pkg)
-		if _, err := run.OutputIn(ctx, tmp, nil, "apt-get", "download", pkg); err != nil {
+		debs, err := debian.Host.Download(ctx, tmp, pkg)
+		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		m, _ := filepath.Glob(filepath.Join(tmp, "*.deb"))
-		if len(m) == 1 {
-			deb = m[0]
-			break
-		}
+		deb = debs[0]
+		break
 	}
 	if deb == "" {
 		return nil, fmt.Errorf("cannot obtain the kernel image for %s: not installed (/boot/vmlinuz-%s) and apt-get download failed: %w; install linux-image-%s or check the APT sources",
 			kver, kver, errors.Join(errs...), kver)
 	}
 	troot := filepath.Join(tmp, "root")
-	if _, err := run.Output(ctx, "dpkg", "-x", deb, troot); err != nil {
+	if err := debian.Extract(ctx, deb, troot); err != nil {
 		return nil, fmt.Errorf("unpacking %s: %w", deb, err)
 	}
 	if imageAt(troot, kver) == nil {

@@ -15,11 +15,11 @@ import (
 
 	"github.com/sirupsen/logrus"
 
-	"github.com/nfsbundle/nfsbundle/internal/run"
+	"github.com/nfsbundle/nfsbundle/internal/debian"
 )
 
 // The distribution's NFS userspace for the nfsd-v3 scenario: fetched with
-// apt-get download, unpacked with dpkg -x (never installed on the host),
+// apt-get download, unpacked with dpkg-deb -x (never installed on the host),
 // copied into the initramfs with the shared libraries it needs.
 var nfsUserspacePackages = []string{
 	"rpcbind", "nfs-kernel-server", "nfs-common",
@@ -92,13 +92,12 @@ func fetchUserspace(ctx context.Context, dir, root string) error {
 		return err
 	}
 	logrus.Infof("vmtest: downloading the NFS userspace for the nfsd-v3 scenario (apt-get download %s)", strings.Join(nfsUserspacePackages, " "))
-	args := append([]string{"download"}, nfsUserspacePackages...)
-	if _, err := run.OutputIn(ctx, debs, nil, "apt-get", args...); err != nil {
+	m, err := debian.Host.Download(ctx, debs, nfsUserspacePackages...)
+	if err != nil {
 		return fmt.Errorf("downloading the NFS userspace: %w", err)
 	}
-	m, _ := filepath.Glob(filepath.Join(debs, "*.deb"))
 	for _, d := range m {
-		if _, err := run.Output(ctx, "dpkg", "-x", d, root); err != nil {
+		if err := debian.Extract(ctx, d, root); err != nil {
 			return fmt.Errorf("unpacking %s: %w", d, err)
 		}
 	}

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/internal/debian"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 	"github.com/nfsbundle/nfsbundle/sign"
@@ -212,14 +213,11 @@ func loadModules(dir string) ([]module, string, error) {
 			return nil, "", err
 		}
 		ctx := context.Background()
-		if _, err := run.OutputIn(ctx, cache, nil, "apt-get", "download", debianImage); err != nil {
+		debs, err := debian.Host.Download(ctx, cache, debianImage)
+		if err != nil {
 			return nil, "", err
 		}
-		debs, _ := filepath.Glob(filepath.Join(cache, debianImage+"_*.deb"))
-		if len(debs) == 0 {
-			return nil, "", fmt.Errorf("apt-get download left no .deb in %s", cache)
-		}
-		if _, err := run.Output(ctx, "dpkg", "-x", debs[0], filepath.Join(cache, "img")); err != nil {
+		if err := debian.Extract(ctx, debs[0], filepath.Join(cache, "img")); err != nil {
 			return nil, "", err
 		}
 		for _, d := range debs {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/buildroot"
 	"github.com/nfsbundle/nfsbundle/compat"
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/finish"
@@ -54,7 +55,7 @@ type build struct {
 	version  string // the VERSION file
 	buildDir string // build/<kver>, known after detect
 
-	env      *buildEnv // nil: kbuild runs on the host
+	env      *buildroot.Env // nil: kbuild runs on the host
 	target   detect.Target
 	signer   *sign.Signer // nil: unsigned
 	sel      tree.Selection
@@ -83,7 +84,7 @@ func (s stage) do(ctx context.Context, b *build) error {
 func (b *build) prepareRoot(ctx context.Context) (string, error) {
 	env, err := prepareBuildRoot(ctx, b.f.buildroot, requestedKernel(b.f.target), b.top)
 	if env != nil {
-		b.f.target.kdir = env.hostKDir()
+		b.f.target.kdir = env.HostKDir()
 	}
 	b.env = env
 	return "", err
@@ -98,7 +99,7 @@ func (b *build) detect(ctx context.Context) (string, error) {
 	b.buildDir = paths.BuildDir(b.top, t.Kernel.Release)
 	suite := ""
 	if b.env != nil {
-		suite = b.env.suite
+		suite = b.env.Suite
 	}
 	return t.Summary(suite), nil
 }
@@ -144,7 +145,7 @@ func (b *build) compat(ctx context.Context) (string, error) {
 	o := compat.Options{KDir: b.target.Kernel.HeadersDir, KVer: b.target.Kernel.Release, OutDir: filepath.Join(b.buildDir, "compat"),
 		Jobs: b.f.jobs, NoCache: rootFlags.noCache, CacheDir: rootFlags.cacheDir}
 	if b.env != nil {
-		o.KDir, o.Exec = b.env.kdir, b.env.runner
+		o.KDir, o.Exec = b.env.KDir, b.env.Runner
 	}
 	r, err := compat.Run(ctx, o)
 	if err != nil {
@@ -163,7 +164,7 @@ func (b *build) importTree(ctx context.Context) (string, error) {
 	r, err := importer.Run(ctx, importer.Options{Tree: tr, Source: b.f.source,
 		ModuleVersion: finish.ModuleVersion(b.version, tr.Legacy), GitVersion: gitDescribe(ctx, b.top),
 		CompatHeader: header, Dest: filepath.Join(b.buildDir, "src"), BuildDir: b.buildDir,
-		CacheDir: rootFlags.cacheDir, Download: sourceDownloader(tr.UpstreamSeries)})
+		CacheDir: rootFlags.cacheDir, Apt: sourceApt(tr.UpstreamSeries)})
 	if err != nil {
 		return "", err
 	}
@@ -176,7 +177,7 @@ func (b *build) kbuild(ctx context.Context) (string, error) {
 	p := kbuild.Params{KDir: t.Kernel.HeadersDir, Src: filepath.Join(b.buildDir, "src"), Jobs: b.f.jobs, Config: t.Config,
 		WithoutRDMA: b.f.withoutRDMA, CC: environ.cc}
 	if b.env != nil {
-		p.KDir, p.Command = b.env.kdir, b.env.command
+		p.KDir, p.Command = b.env.KDir, b.env.RootCommand
 	}
 	r, err := kbuild.Run(ctx, p, filepath.Join(b.buildDir, "build.log"))
 	if err != nil {

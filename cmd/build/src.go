@@ -70,7 +70,7 @@ no network, no Go toolchain, no kernel source package.`,
 // upstreamFor extracts (or finds cached) the upstream subset of one tree.
 func upstreamFor(cmd *cobra.Command, tr *tree.Tree) (*importer.Upstream, error) {
 	ctx := cmd.Context()
-	tarball, err := importer.FindTarball(ctx, "", tr.UpstreamSeries, paths.Cache(), sourceDownloader(tr.UpstreamSeries))
+	tarball, err := importer.FindTarball(ctx, "", tr.UpstreamSeries, paths.Cache(), sourceApt(tr.UpstreamSeries))
 	if err != nil {
 		return nil, err
 	}

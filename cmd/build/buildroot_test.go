@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nfsbundle/nfsbundle/buildroot"
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/internal/debian"
 )
 
 // TestNoHeadersInstalledFetchesThem is the fresh Debian machine without any
@@ -20,7 +20,7 @@ import (
 // the archive (no root, nothing installed) and carry on with them.
 func TestNoHeadersInstalledFetchesThem(t *testing.T) {
 	requireHost(t)
-	if buildroot.HostSuite() != "bookworm" {
+	if debian.HostSuite() != "bookworm" {
 		t.Skip("fetches the host release's headers: written for a Debian 12 host")
 	}
 	root := t.TempDir()

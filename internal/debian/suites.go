@@ -1,0 +1,99 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+// Package debian is what nfsbundle knows about the Debian archive: which
+// release ships which kernel series, a private apt configuration per suite
+// (own sources list, lists and cache under <cache>/apt/<suite>, signed by
+// the Debian archive keyring), and one way to fetch packages: apt-get
+// download, then dpkg-deb -x. No root is needed and nothing is installed.
+// It fetches kernel headers (for any suite, the host's own included),
+// linux-source tarballs, and the kernel images and userspace vmtest boots.
+package debian
+
+import (
+	"strings"
+
+	"github.com/nfsbundle/nfsbundle/detect"
+)
+
+// Release is one Debian release and the kernel series it ships.
+type Release struct {
+	Suite  string // codename: "bookworm"
+	Number string // major version: "12" (Debian kernels say +deb12 or .deb12)
+	Series string // kernel series: "6.1"
+	// Archived releases have left Mirror (for archive.debian.org): their
+	// kernels are recognised, nothing is fetched for them.
+	Archived bool
+}
+
+// Releases are the Debian releases we know, newest first.
+var Releases = []Release{
+	{Suite: "trixie", Number: "13", Series: "6.12"},
+	{Suite: "bookworm", Number: "12", Series: "6.1"},
+	{Suite: "bullseye", Number: "11", Series: "5.10"},
+	{Suite: "buster", Number: "10", Series: "4.19", Archived: true},
+}
+
+// SeriesOf is the kernel series suite ships, "" for a suite we do not
+// know or that is archived.
+func SeriesOf(suite string) string {
+	for _, r := range Releases {
+		if r.Suite == suite && !r.Archived {
+			return r.Series
+		}
+	}
+	return ""
+}
+
+// SuiteOfSeries is the suite on Mirror that ships kernel series, "" when
+// none does.
+func SuiteOfSeries(series string) string {
+	for _, r := range Releases {
+		if r.Series == series && !r.Archived {
+			return r.Suite
+		}
+	}
+	return ""
+}
+
+// ForSeries is the apt configuration that fetches packages of the release
+// shipping kernel series (linux-source-<series>): the host's own when that
+// is the host's release, else a private one under cache; nil when no
+// release on Mirror ships series.
+func ForSeries(cache, series string) *Apt {
+	suite := SuiteOfSeries(series)
+	switch {
+	case suite == "":
+		return nil
+	case suite == HostSuite():
+		return Host
+	}
+	return Private(cache, suite)
+}
+
+// SuiteFor maps a Debian kernel release to the suite whose userland builds
+// it: 5.10 -> bullseye, 6.1 -> bookworm, 6.12 -> trixie. Backports
+// (6.1.0-0.deb11.N) belong to the suite they were built for (bullseye).
+// It returns "" for a release it cannot place.
+func SuiteFor(kver string) string {
+	for _, r := range Releases {
+		if strings.Contains(kver, "+deb"+r.Number) || strings.Contains(kver, ".deb"+r.Number) {
+			return r.Suite
+		}
+	}
+	for _, r := range Releases {
+		if strings.HasPrefix(kver, r.Series+".") {
+			return r.Suite
+		}
+	}
+	return ""
+}
+
+// HostSuite is the Debian suite of the running system ("" if not Debian).
+func HostSuite() string {
+	d, err := detect.DetectDistro("/", "")
+	if err != nil || d.ID != "debian" {
+		return ""
+	}
+	return d.Codename
+}
