@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
 
-	"github.com/nfsbundle/nfsbundle/ctl"
+	"github.com/nfsbundle/nfsbundle/internal/ctl"
 )
 
 var traceFlags struct {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nfsbundle/nfsbundle/ctl"
+	"github.com/nfsbundle/nfsbundle/internal/ctl"
 )
 
 func init() {
