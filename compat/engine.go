@@ -24,6 +24,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
@@ -282,28 +283,18 @@ func KernelCC(kdir string) string {
 	return "gcc"
 }
 
-type export struct{ gpl bool }
-
-func readSymvers(path string) (map[string]export, error) {
-	b, err := os.ReadFile(path)
+// readSymvers reads the kernel's Module.symvers; without one the export
+// checks are skipped (nil map).
+func readSymvers(path string) (map[string]modinfo.SymversEntry, error) {
+	m, err := modinfo.ReadSymvers(path)
 	if errors.Is(err, os.ErrNotExist) {
 		logrus.Warnf("compat: %s is missing: export checks fall back to 'the declaration compiles'", path)
 		return nil, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	m := map[string]export{}
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Split(line, "\t")
-		if len(f) >= 4 {
-			m[f[1]] = export{gpl: strings.HasSuffix(f[3], "_GPL")}
-		}
-	}
-	return m, nil
+	return m, err
 }
 
-func checkExport(p *Probe, symvers map[string]export) outcome {
+func checkExport(p *Probe, symvers map[string]modinfo.SymversEntry) outcome {
 	if symvers == nil {
 		return outcome{ok: true, detail: "no Module.symvers: export not checked"}
 	}
@@ -311,7 +302,7 @@ func checkExport(p *Probe, symvers map[string]export) outcome {
 	switch {
 	case !ok:
 		return outcome{detail: p.Symbol() + " is not exported (Module.symvers)"}
-	case p.Kind == KindGPLSymbol && !e.gpl:
+	case p.Kind == KindGPLSymbol && !e.GPLOnly():
 		return outcome{detail: p.Symbol() + " is exported, but not GPL-only"}
 	}
 	return outcome{ok: true}

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 func TestModversions(t *testing.T) {
@@ -54,7 +55,7 @@ func TestAnalyzeKABI(t *testing.T) {
 	if !reflect.DeepEqual(k.Requires, want) {
 		t.Errorf("requires %v, want %v (b_export is the bundle's own)", k.Requires, want)
 	}
-	kernel, err := ReadSymvers("testdata/Module.symvers")
+	kernel, err := modinfo.ReadSymvers("testdata/Module.symvers")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestAnalyzeKABI(t *testing.T) {
 	if len(k.Mismatch) != 0 {
 		t.Errorf("mismatch %v", k.Mismatch)
 	}
-	kernel["printk"] = SymversEntry{CRC: 9, Module: "vmlinux"}
+	kernel["printk"] = modinfo.SymversEntry{CRC: 9, Module: "vmlinux"}
 	k, _ = AnalyzeKABI(mods, kernel)
 	if len(k.Mismatch) != 1 {
 		t.Errorf("want a CRC mismatch on printk, got %v", k.Mismatch)

@@ -87,7 +87,7 @@ func TestInstalledModulesPrefersUpdates(t *testing.T) {
 	if mi.First("name") != "nfsd" || mi.First("version") != "1.0.0" {
 		t.Errorf("nfsd modinfo %v", mi)
 	}
-	if ModuleName("/x/nfs-layout.ko.zst") != "nfs_layout" {
+	if modinfo.NameFromFile("/x/nfs-layout.ko.zst") != "nfs_layout" {
 		t.Error("ModuleName")
 	}
 }
