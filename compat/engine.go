@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
@@ -103,14 +102,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	// One run per output directory at a time: the work dirs are shared.
-	lockf, err := os.OpenFile(filepath.Join(out, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	unlock, err := fileutil.Lock(ctx, filepath.Join(out, ".lock"))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("compat: %w", err)
 	}
-	defer lockf.Close()
-	if err := unix.Flock(int(lockf.Fd()), unix.LOCK_EX); err != nil {
-		return nil, fmt.Errorf("compat: locking %s: %w", out, err)
-	}
+	defer unlock()
 	if opts.Exec.HostPath(out) != out {
 		return nil, fmt.Errorf("compat: %s is not visible at the same path to the runner %v; bind it", out, opts.Exec)
 	}
@@ -178,8 +174,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 				Arg: strings.Join(p.Args, " "), Value: o.ok, Detail: o.detail})
 		}
 		if !uncached {
-			b, _ := json.MarshalIndent(res.Probes, "", "  ")
-			if err := fileutil.WriteAtomic(cacheFile, append(b, '\n'), 0o644); err != nil {
+			if err := fileutil.WriteJSON(cacheFile, res.Probes); err != nil {
 				return nil, err
 			}
 		}
@@ -571,8 +566,7 @@ func KbuildFlags(ctx context.Context, opts Options) (*Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, _ := json.MarshalIndent(c, "", "  ")
-	if err := fileutil.WriteAtomic(cacheFile, append(b, '\n'), 0o644); err != nil {
+	if err := fileutil.WriteJSON(cacheFile, c); err != nil {
 		return nil, err
 	}
 	return c, nil
