@@ -4,10 +4,9 @@
 package main
 
 import (
-	"os"
-
 	"github.com/spf13/cobra"
 
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/ctl"
 )
 
@@ -23,9 +22,9 @@ func init() {
 				return err
 			}
 			if asJSON {
-				return printJSON(st)
+				return cli.PrintJSON(cmd.OutOrStdout(), st)
 			}
-			st.Print(os.Stdout)
+			st.Print(cmd.OutOrStdout())
 			return nil
 		},
 	}
