@@ -12,6 +12,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/sign"
 )
 
@@ -100,7 +101,7 @@ unsigned, truncated, corrupt or does not verify.`,
 				}
 			}
 			if failed > 0 {
-				return &exitCodeError{code: 1, err: fmt.Errorf("verify-sig: %d of %d modules failed", failed, len(files))}
+				return &cli.ExitError{Code: 1, Err: fmt.Errorf("verify-sig: %d of %d modules failed", failed, len(files))}
 			}
 			return nil
 		},

@@ -18,8 +18,8 @@ import (
 )
 
 var srcFlags struct {
-	dist           string
-	noBinaries     bool
+	dist            string
+	noBinaries      bool
 	allowNoUpstream bool
 }
 
