@@ -3,7 +3,7 @@
 
 // Package detect learns everything about the build host and the target
 // kernel that later stages need. Functions take a filesystem root so tests
-// run over fixture trees; Host() wires them to the live machine.
+// run over fixture trees; Detect with RunCmd: LiveRunner reads the live host.
 package detect
 
 // Target is the detect stage's result: what we build for.
