@@ -21,9 +21,9 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
 
@@ -102,14 +102,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	// One run per output directory at a time: the work dirs are shared.
-	lockf, err := os.OpenFile(filepath.Join(out, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	unlock, err := fileutil.Lock(ctx, filepath.Join(out, ".lock"))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("compat: %w", err)
 	}
-	defer lockf.Close()
-	if err := unix.Flock(int(lockf.Fd()), unix.LOCK_EX); err != nil {
-		return nil, fmt.Errorf("compat: locking %s: %w", out, err)
-	}
+	defer unlock()
 	if opts.Exec.HostPath(out) != out {
 		return nil, fmt.Errorf("compat: %s is not visible at the same path to the runner %v; bind it", out, opts.Exec)
 	}
@@ -177,8 +174,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 				Arg: strings.Join(p.Args, " "), Value: o.ok, Detail: o.detail})
 		}
 		if !uncached {
-			b, _ := json.MarshalIndent(res.Probes, "", "  ")
-			if err := fileutil.WriteAtomic(cacheFile, append(b, '\n'), 0o644); err != nil {
+			if err := fileutil.WriteJSON(cacheFile, res.Probes); err != nil {
 				return nil, err
 			}
 		}
@@ -282,28 +278,18 @@ func KernelCC(kdir string) string {
 	return "gcc"
 }
 
-type export struct{ gpl bool }
-
-func readSymvers(path string) (map[string]export, error) {
-	b, err := os.ReadFile(path)
+// readSymvers reads the kernel's Module.symvers; without one the export
+// checks are skipped (nil map).
+func readSymvers(path string) (map[string]modinfo.SymversEntry, error) {
+	m, err := modinfo.ReadSymvers(path)
 	if errors.Is(err, os.ErrNotExist) {
 		logrus.Warnf("compat: %s is missing: export checks fall back to 'the declaration compiles'", path)
 		return nil, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	m := map[string]export{}
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Split(line, "\t")
-		if len(f) >= 4 {
-			m[f[1]] = export{gpl: strings.HasSuffix(f[3], "_GPL")}
-		}
-	}
-	return m, nil
+	return m, err
 }
 
-func checkExport(p *Probe, symvers map[string]export) outcome {
+func checkExport(p *Probe, symvers map[string]modinfo.SymversEntry) outcome {
 	if symvers == nil {
 		return outcome{ok: true, detail: "no Module.symvers: export not checked"}
 	}
@@ -311,7 +297,7 @@ func checkExport(p *Probe, symvers map[string]export) outcome {
 	switch {
 	case !ok:
 		return outcome{detail: p.Symbol() + " is not exported (Module.symvers)"}
-	case p.Kind == KindGPLSymbol && !e.gpl:
+	case p.Kind == KindGPLSymbol && !e.GPLOnly():
 		return outcome{detail: p.Symbol() + " is exported, but not GPL-only"}
 	}
 	return outcome{ok: true}
@@ -580,8 +566,7 @@ func KbuildFlags(ctx context.Context, opts Options) (*Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, _ := json.MarshalIndent(c, "", "  ")
-	if err := fileutil.WriteAtomic(cacheFile, append(b, '\n'), 0o644); err != nil {
+	if err := fileutil.WriteJSON(cacheFile, c); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -13,21 +13,8 @@ import (
 	"strconv"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/internal/stack"
 )
-
-// moduleOptions are the tristate Kconfig options whose modules we build.
-// Each must be a module (or absent) in the target: one built into vmlinux
-// cannot be replaced by an out-of-tree module.
-var moduleOptions = []string{
-	"SUNRPC", "SUNRPC_GSS", "RPCSEC_GSS_KRB5", "SUNRPC_XPRT_RDMA",
-	"LOCKD", "GRACE_PERIOD", "NFS_ACL_SUPPORT",
-	"NFS_FS", "NFS_V2", "NFS_V3", "NFS_V4", "NFSD",
-	"PNFS_FILE_LAYOUT", "PNFS_BLOCK", "PNFS_FLEXFILE_LAYOUT",
-}
-
-// vmlinuxOnly are helpers some kernels build in (Debian 6.1: both =y);
-// when built in their exports live in vmlinux and must not be rebuilt.
-var vmlinuxOnly = []string{"NFS_COMMON", "NFS_V4_2_SSC_HELPER"}
 
 // Params are the inputs that shape the make command line.
 type Params struct {
@@ -44,20 +31,21 @@ type Params struct {
 
 // ConfigAssignments returns the CONFIG_X=m / CONFIG_X= assignments for the
 // make command line, sorted, or an error when the target has the stack
-// built in.
+// built in. The options are those of stack.Modules (each must be a module
+// or absent in the target) and stack.VmlinuxOnly (cleared when built in).
 func ConfigAssignments(cfg detect.Config, withoutRDMA bool) ([]string, error) {
 	var out []string
-	for _, o := range moduleOptions {
-		if cfg.IsBuiltin(o) {
-			return nil, fmt.Errorf("the target kernel has CONFIG_%s=y: that part of the NFS stack is built into vmlinux and cannot be replaced by modules; use a kernel with it as a module (=m)", o)
+	for _, m := range stack.Modules {
+		if cfg.IsBuiltin(m.Option) {
+			return nil, fmt.Errorf("the target kernel has CONFIG_%s=y: that part of the NFS stack is built into vmlinux and cannot be replaced by modules; use a kernel with it as a module (=m)", m.Option)
 		}
 		val := "m"
-		if o == "SUNRPC_XPRT_RDMA" && withoutRDMA {
+		if m.RDMA && withoutRDMA {
 			val = ""
 		}
-		out = append(out, "CONFIG_"+o+"="+val)
+		out = append(out, "CONFIG_"+m.Option+"="+val)
 	}
-	for _, o := range vmlinuxOnly {
+	for _, o := range stack.VmlinuxOnly {
 		val := cfg.Values["CONFIG_"+o]
 		if val == "y" {
 			val = ""
@@ -86,13 +74,6 @@ func MakeArgs(p Params) ([]string, error) {
 	return append(args, "modules"), nil
 }
 
-// ExpectedModules lists the modules a build with these options produces.
-func ExpectedModules(withoutRDMA bool) []string {
-	mods := []string{"sunrpc", "auth_rpcgss", "rpcsec_gss_krb5", "rpcrdma", "grace", "nfs_acl",
-		"lockd", "nfs", "nfsv2", "nfsv3", "nfsv4", "nfs_layout_nfsv41_files",
-		"nfs_layout_flexfiles", "blocklayoutdriver", "nfsd"}
-	if withoutRDMA {
-		mods = append(mods[:3], mods[4:]...)
-	}
-	return mods
-}
+// ExpectedModules lists the modules a build with these options produces
+// (stack.Modules, the RDMA ones only with RDMA).
+func ExpectedModules(withoutRDMA bool) []string { return stack.Names(withoutRDMA) }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
 
@@ -268,10 +269,10 @@ func kabiRequires(in Input, kver string, files []string) ([]Relation, error) {
 	if symversPath == "" && in.Target.Kernel.HeadersDir != "" {
 		symversPath = filepath.Join(in.Target.Kernel.HeadersDir, "Module.symvers")
 	}
-	var kernel map[string]SymversEntry
+	var kernel map[string]modinfo.SymversEntry
 	if symversPath != "" {
 		var err error
-		kernel, err = ReadSymvers(symversPath)
+		kernel, err = modinfo.ReadSymvers(symversPath)
 		if err != nil {
 			logrus.Warnf("package: cannot read the target kernel's Module.symvers (%v): kernel(...) requirements are not checked against it", err)
 			kernel = nil

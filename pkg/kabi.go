@@ -4,13 +4,10 @@
 package pkg
 
 import (
-	"bufio"
 	"bytes"
 	"debug/elf"
 	"fmt"
-	"os"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
@@ -107,44 +104,6 @@ func Exports(path string) ([]string, error) {
 	return out, nil
 }
 
-// SymversEntry is one line of a Module.symvers file.
-type SymversEntry struct {
-	CRC    uint64
-	Module string // vmlinux or the module path without .ko
-	Export string // EXPORT_SYMBOL, EXPORT_SYMBOL_GPL, ...
-}
-
-// ReadSymvers parses a Module.symvers file
-// (crc <TAB> symbol <TAB> module <TAB> export type [<TAB> namespace]).
-func ReadSymvers(path string) (map[string]SymversEntry, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	out := map[string]SymversEntry{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	line := 0
-	for sc.Scan() {
-		line++
-		fields := strings.Split(sc.Text(), "\t")
-		if len(fields) < 3 {
-			continue
-		}
-		crc, err := strconv.ParseUint(strings.TrimPrefix(fields[0], "0x"), 16, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: bad CRC %q", path, line, fields[0])
-		}
-		e := SymversEntry{CRC: crc, Module: fields[2]}
-		if len(fields) > 3 {
-			e.Export = fields[3]
-		}
-		out[fields[1]] = e
-	}
-	return out, sc.Err()
-}
-
 // KABI is the result of the kABI analysis of a set of modules.
 type KABI struct {
 	// Requires are the kernel symbols the bundle imports and does not
@@ -162,7 +121,7 @@ type KABI struct {
 // AnalyzeKABI reads the modversions of every module, drops the symbols the
 // modules export to each other, and (when kernelSymvers is not nil) checks
 // the rest against the target kernel's Module.symvers.
-func AnalyzeKABI(modules []string, kernelSymvers map[string]SymversEntry) (*KABI, error) {
+func AnalyzeKABI(modules []string, kernelSymvers map[string]modinfo.SymversEntry) (*KABI, error) {
 	exported := map[string]bool{}
 	imports := map[string]uint64{}
 	for _, m := range modules {

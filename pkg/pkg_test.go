@@ -17,6 +17,7 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 func TestModversions(t *testing.T) {
@@ -55,7 +56,7 @@ func TestAnalyzeKABI(t *testing.T) {
 	if !reflect.DeepEqual(k.Requires, want) {
 		t.Errorf("requires %v, want %v (b_export is the bundle's own)", k.Requires, want)
 	}
-	kernel, err := ReadSymvers("testdata/Module.symvers")
+	kernel, err := modinfo.ReadSymvers("testdata/Module.symvers")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestAnalyzeKABI(t *testing.T) {
 	if len(k.Mismatch) != 0 {
 		t.Errorf("mismatch %v", k.Mismatch)
 	}
-	kernel["printk"] = SymversEntry{CRC: 9, Module: "vmlinux"}
+	kernel["printk"] = modinfo.SymversEntry{CRC: 9, Module: "vmlinux"}
 	k, _ = AnalyzeKABI(mods, kernel)
 	if len(k.Mismatch) != 1 {
 		t.Errorf("want a CRC mismatch on printk, got %v", k.Mismatch)

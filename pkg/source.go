@@ -21,6 +21,7 @@ import (
 	"github.com/ulikunitz/xz"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
 
@@ -115,7 +116,7 @@ func SourceRelease(ctx context.Context, in SourceInput) (string, error) {
 
 	dist := in.Dist
 	if dist == "" {
-		dist = filepath.Join(in.Top, "dist")
+		dist = paths.DistDir(in.Top)
 	}
 	top := "nfsbundle-" + version
 	out := filepath.Join(dist, top+".tar.xz")

@@ -5,7 +5,7 @@
 // format-neutral description (Package) is filled from the build's results;
 // one Packager per format (rpm via rpmpack, deb via nfpm) writes it. Format
 // quirks (file names, script conventions, relation syntax) stay inside the
-// packagers and the small per-format builders in build.go.
+// packagers and in the per-format branches of Describe (build.go).
 package pkg
 
 import (

@@ -7,23 +7,16 @@ import (
 	"bytes"
 	"debug/elf"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
-// moduleName is the kernel's name for a module file: basename without
-// .ko[.xz|.zst|.gz], dashes as underscores.
-func moduleName(path string) string {
-	b := filepath.Base(path)
-	for _, ext := range []string{".xz", ".zst", ".gz"} {
-		b = strings.TrimSuffix(b, ext)
-	}
-	return normName(strings.TrimSuffix(b, ".ko"))
-}
-
-func normName(s string) string { return strings.ReplaceAll(s, "-", "_") }
+// moduleName and normName are the one module-name rule (package modinfo).
+var (
+	moduleName = modinfo.NameFromFile
+	normName   = modinfo.NormalizeName
+)
 
 // ModInfo is what the harness needs from a module's ELF file.
 type ModInfo struct {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
+	"github.com/nfsbundle/nfsbundle/internal/stack"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
@@ -162,7 +163,7 @@ var (
 )
 
 // coreModules is what loads without a manifest (stock development runs).
-var coreModules = []string{"sunrpc", "grace", "lockd", "nfs_acl", "auth_rpcgss", "nfs", "nfsv3", "nfsv4", "nfsd"}
+var coreModules = stack.Core
 
 // Report is the outcome of one VM run.
 type Report struct {

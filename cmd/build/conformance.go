@@ -17,6 +17,7 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/conformance"
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/tree"
 )
@@ -93,7 +94,7 @@ Results: build/<kver>/conformance/<stack>.json, the pynfs logs beside them.`,
 				res.Summary(os.Stdout)
 			}
 			if !res.Passed {
-				return &exitCodeError{code: 1, err: fmt.Errorf("conformance FAILED on %s (results: %s)", kver, strings.Join(res.Files, ", "))}
+				return &cli.ExitError{Code: 1, Err: fmt.Errorf("conformance FAILED on %s (results: %s)", kver, strings.Join(res.Files, ", "))}
 			}
 			return nil
 		},

@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -18,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/sign"
 )
@@ -93,15 +93,6 @@ func (lineFormatter) Format(e *logrus.Entry) ([]byte, error) {
 	return []byte(prefix + e.Message + "\n"), nil
 }
 
-// exitCodeError lets a subcommand choose its exit status.
-type exitCodeError struct {
-	code int
-	err  error
-}
-
-func (e *exitCodeError) Error() string { return e.err.Error() }
-func (e *exitCodeError) Unwrap() error { return e.err }
-
 func main() {
 	// Ctrl-C cancels the running stage; outputs are atomic, so nothing
 	// half-written is left behind.
@@ -109,10 +100,6 @@ func main() {
 	defer stop()
 	if err := rootCmd.ExecuteContext(ctx); err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
-		var ec *exitCodeError
-		if errors.As(err, &ec) {
-			os.Exit(ec.code)
-		}
-		os.Exit(1)
+		os.Exit(cli.ExitCode(err))
 	}
 }

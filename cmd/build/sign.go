@@ -12,12 +12,16 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/sign"
 )
 
-func init() {
+func init() { rootCmd.AddCommand(newSignCmd(), newVerifySigCmd()) }
+
+// newSignCmd is `sign`: append module signatures with a key pair.
+func newSignCmd() *cobra.Command {
 	var keyPath, certPath, hash string
-	signCmd := &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "sign [--sign-key KEY --sign-cert CERT] [--hash sha256] FILE.ko...",
 		Short: "Sign kernel modules for Secure Boot (replaces an existing signature)",
 		Long: `Append a Linux module signature to each uncompressed FILE.ko, in the format
@@ -47,14 +51,17 @@ KBUILD_SIGN_PIN. --hash is the target's CONFIG_MODULE_SIG_HASH.`,
 			return nil
 		},
 	}
-	f := signCmd.Flags()
+	f := cmd.Flags()
 	f.StringVar(&keyPath, "sign-key", "", "private key, PEM or DER (default $"+sign.EnvPrivKey+")")
 	f.StringVar(&certPath, "sign-cert", "", "X.509 certificate, DER or PEM (default $"+sign.EnvPubKey+")")
 	f.StringVar(&hash, "hash", sign.DefaultHash, "digest: the target kernel's CONFIG_MODULE_SIG_HASH")
-	rootCmd.AddCommand(signCmd)
+	return cmd
+}
 
+// newVerifySigCmd is `verify-sig`: show and check module signatures.
+func newVerifySigCmd() *cobra.Command {
 	var verifyCert string
-	verifyCmd := &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "verify-sig [--cert CERT] FILE.ko...",
 		Short: "Show and check the signatures of kernel modules",
 		Long: `Print each module's signer, key id (certificate serial) and hash, and check
@@ -94,11 +101,11 @@ unsigned, truncated, corrupt or does not verify.`,
 				}
 			}
 			if failed > 0 {
-				return &exitCodeError{code: 1, err: fmt.Errorf("verify-sig: %d of %d modules failed", failed, len(files))}
+				return &cli.ExitError{Code: 1, Err: fmt.Errorf("verify-sig: %d of %d modules failed", failed, len(files))}
 			}
 			return nil
 		},
 	}
-	verifyCmd.Flags().StringVar(&verifyCert, "cert", "", "certificate to verify against, DER or PEM (default $"+sign.EnvPubKey+")")
-	rootCmd.AddCommand(verifyCmd)
+	cmd.Flags().StringVar(&verifyCert, "cert", "", "certificate to verify against, DER or PEM (default $"+sign.EnvPubKey+")")
+	return cmd
 }

@@ -18,9 +18,9 @@ import (
 )
 
 var srcFlags struct {
-	dist           string
-	noBinaries     bool
-	allowNoUpsteam bool
+	dist            string
+	noBinaries      bool
+	allowNoUpstream bool
 }
 
 var srcCmd = &cobra.Command{
@@ -50,7 +50,7 @@ no network, no Go toolchain, no kernel source package.`,
 		for _, tr := range trees {
 			up, err := upstreamFor(cmd, tr)
 			if err != nil {
-				if srcFlags.allowNoUpsteam {
+				if srcFlags.allowNoUpstream {
 					logrus.Warnf("src: tree %s: %v; the release will need linux-source-%s (or network) to build for it", tr.Name, err, tr.UpstreamSeries)
 					continue
 				}
@@ -62,7 +62,7 @@ no network, no Go toolchain, no kernel source package.`,
 		if err != nil {
 			return err
 		}
-		fmt.Println(out)
+		fmt.Fprintln(cmd.OutOrStdout(), out)
 		return nil
 	},
 }
@@ -85,6 +85,6 @@ func init() {
 	f := srcCmd.Flags()
 	f.StringVar(&srcFlags.dist, "dist", "", "output directory (default <repo>/dist)")
 	f.BoolVar(&srcFlags.noBinaries, "no-binaries", false, "do not include prebuilt static build drivers (the target then needs Go)")
-	f.BoolVar(&srcFlags.allowNoUpsteam, "allow-missing-upstream", false, "release even when a tree's upstream kernel source cannot be found or fetched")
+	f.BoolVar(&srcFlags.allowNoUpstream, "allow-missing-upstream", false, "release even when a tree's upstream kernel source cannot be found or fetched")
 	rootCmd.AddCommand(srcCmd)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/conformance"
 	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/internal/run"
@@ -98,7 +99,7 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 	start := time.Now()
 	// -p 1: integration tests share the staged build, dpkg and the CPU.
 	if err := goTool(ctx, top, env, "test", "-count=1", "-p", "1", "-timeout", "50m", pkgs); err != nil {
-		return &exitCodeError{code: 1, err: fmt.Errorf("tests failed (%.0fs)", time.Since(start).Seconds())}
+		return &cli.ExitError{Code: 1, Err: fmt.Errorf("tests failed (%.0fs)", time.Since(start).Seconds())}
 	}
 	logrus.Infof("test: all tests passed (%.0fs)", time.Since(start).Seconds())
 	return nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/vmtest"
@@ -120,7 +121,7 @@ then fail (this proves the harness can tell).`,
 		}
 		var fe *vmtest.FailedError
 		if errors.As(err, &fe) {
-			return &exitCodeError{code: 1, err: err}
+			return &cli.ExitError{Code: 1, Err: err}
 		}
 		if err != nil {
 			return err
@@ -142,11 +143,11 @@ func scriptResult(rep *vmtest.Report, err error) error {
 	case out != nil && out.Exit == 0 && err == nil:
 		return nil
 	case out != nil && out.Exit > 0:
-		return &exitCodeError{code: out.Exit, err: fmt.Errorf("vmtest --run: the script exited %d", out.Exit)}
+		return &cli.ExitError{Code: out.Exit, Err: fmt.Errorf("vmtest --run: the script exited %d", out.Exit)}
 	case err != nil:
-		return &exitCodeError{code: 1, err: err}
+		return &cli.ExitError{Code: 1, Err: err}
 	}
-	return &exitCodeError{code: 1, err: errors.New("vmtest --run: the script did not run to an exit (see the summary)")}
+	return &cli.ExitError{Code: 1, Err: errors.New("vmtest --run: the script did not run to an exit (see the summary)")}
 }
 
 // onlyStagedKernel picks the kernel when exactly one build/<kver>/finish.json exists.

@@ -3,13 +3,11 @@
 
 // Command nfsbundle-ctl is the runtime helper installed with the nfsbundle
 // packages as /usr/sbin/nfsbundle-ctl: status, verify, reload, mountstats
-// and trace. The logic lives in package ctl; this is CLI wiring only.
+// and trace. The logic lives in internal/ctl; this is CLI wiring only.
 package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -17,7 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nfsbundle/nfsbundle/ctl"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
+	"github.com/nfsbundle/nfsbundle/internal/ctl"
 )
 
 var rootFlags struct {
@@ -52,26 +51,6 @@ func sysRoot() ctl.Root {
 // isSystemRoot: the flags point at the real system (mounting is allowed).
 func isSystemRoot() bool { return rootFlags.sysRoot == "/sys" }
 
-// exitError carries an exit status; its message may be empty when the
-// command already printed everything.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return ""
-	}
-	return e.err.Error()
-}
-
-func printJSON(v any) error {
-	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 // signalContext ends on SIGINT or SIGTERM.
 func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -85,13 +64,8 @@ func main() {
 	if err == nil {
 		return
 	}
-	code := 1
-	var ee *exitError
-	if errors.As(err, &ee) {
-		code = ee.code
-	}
 	if msg := err.Error(); msg != "" {
 		fmt.Fprintf(os.Stderr, "nfsbundle-ctl: %s\n", msg)
 	}
-	os.Exit(code)
+	os.Exit(cli.ExitCode(err))
 }

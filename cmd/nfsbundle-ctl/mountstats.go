@@ -9,7 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nfsbundle/nfsbundle/ctl"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
+	"github.com/nfsbundle/nfsbundle/internal/ctl"
 )
 
 func init() {
@@ -35,9 +36,9 @@ func init() {
 				if ms == nil {
 					ms = []ctl.NFSMountStats{}
 				}
-				return printJSON(ms)
+				return cli.PrintJSON(cmd.OutOrStdout(), ms)
 			}
-			ctl.PrintMountstats(os.Stdout, ms)
+			ctl.PrintMountstats(cmd.OutOrStdout(), ms)
 			return nil
 		},
 	}

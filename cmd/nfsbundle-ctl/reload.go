@@ -11,7 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nfsbundle/nfsbundle/ctl"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
+	"github.com/nfsbundle/nfsbundle/internal/ctl"
 )
 
 func init() {
@@ -52,23 +53,23 @@ remounted.`,
 			}
 			if dryRun {
 				for _, s := range steps {
-					fmt.Printf("nfsbundle-ctl: %s: %s\n", s.Message(), strings.Join(s.Argv, " "))
+					fmt.Fprintf(cmd.OutOrStdout(), "nfsbundle-ctl: %s: %s\n", s.Message(), strings.Join(s.Argv, " "))
 				}
 				return nil
 			}
-			res := ctl.RunReload(cmd.Context(), ctl.SystemExec, steps, os.Stdout)
+			res := ctl.RunReload(cmd.Context(), ctl.SystemExec, steps, cmd.OutOrStdout())
 			if res.Failed != nil {
 				for _, l := range res.StateReport() {
 					fmt.Fprintf(os.Stderr, "nfsbundle-ctl: %s\n", l)
 				}
-				return &exitError{code: 1}
+				return &cli.ExitError{Code: 1}
 			}
 			st, _ := ctl.GetStatus(cmd.Context(), r, nil)
 			if st != nil && st.Stack != ctl.StackOurs {
 				return fmt.Errorf("reload finished but the loaded stack is %s, not nfsbundle: is the package installed for kernel %s? (nfsbundle-ctl status)", st.Stack, st.Kernel)
 			}
 			if st != nil {
-				fmt.Printf("nfsbundle-ctl: loaded nfsbundle %s\n", st.Version)
+				fmt.Fprintf(cmd.OutOrStdout(), "nfsbundle-ctl: loaded nfsbundle %s\n", st.Version)
 			}
 			var unmounted []string
 			for _, s := range steps {
@@ -77,7 +78,7 @@ remounted.`,
 				}
 			}
 			if len(unmounted) > 0 {
-				fmt.Printf("nfsbundle-ctl: NFS file systems were unmounted, mount them again: %s\n", strings.Join(unmounted, " "))
+				fmt.Fprintf(cmd.OutOrStdout(), "nfsbundle-ctl: NFS file systems were unmounted, mount them again: %s\n", strings.Join(unmounted, " "))
 			}
 			return nil
 		},

@@ -4,11 +4,10 @@
 package main
 
 import (
-	"os"
-
 	"github.com/spf13/cobra"
 
-	"github.com/nfsbundle/nfsbundle/ctl"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
+	"github.com/nfsbundle/nfsbundle/internal/ctl"
 )
 
 func init() {
@@ -23,9 +22,9 @@ func init() {
 				return err
 			}
 			if asJSON {
-				return printJSON(st)
+				return cli.PrintJSON(cmd.OutOrStdout(), st)
 			}
-			st.Print(os.Stdout)
+			st.Print(cmd.OutOrStdout())
 			return nil
 		},
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -14,19 +15,18 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/unix"
 
-	"github.com/nfsbundle/nfsbundle/ctl"
+	"github.com/nfsbundle/nfsbundle/internal/ctl"
 )
 
-var traceFlags struct {
+// traceOptions are the flags the trace subcommands share.
+type traceOptions struct {
 	backend  string
-	duration time.Duration
-	outdir   string
-	output   string
+	duration time.Duration // live, and collect --outdir
 }
 
 // newTracer checks root, mounts tracefs when it is missing (real system
 // only) and picks the backend.
-func newTracer() (*ctl.Tracer, error) {
+func (o *traceOptions) newTracer() (*ctl.Tracer, error) {
 	if err := ctl.RequireRoot("trace"); err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func newTracer() (*ctl.Tracer, error) {
 			fmt.Fprintln(os.Stderr, "nfsbundle-ctl: mounted tracefs on /sys/kernel/tracing")
 		}
 	}
-	return ctl.NewTracer(r, traceFlags.backend, os.Stderr)
+	return ctl.NewTracer(r, o.backend, os.Stderr)
 }
 
 func parseSpecs(args []string) ([]ctl.BufferSpec, error) {
@@ -54,40 +54,40 @@ func parseSpecs(args []string) ([]ctl.BufferSpec, error) {
 	return specs, nil
 }
 
-func liveContext() (context.Context, context.CancelFunc) {
+func (o *traceOptions) liveContext() (context.Context, context.CancelFunc) {
 	ctx, cancel := signalContext()
-	if traceFlags.duration > 0 {
-		c2, cancel2 := context.WithTimeout(ctx, traceFlags.duration)
+	if o.duration > 0 {
+		c2, cancel2 := context.WithTimeout(ctx, o.duration)
 		return c2, func() { cancel2(); cancel() }
 	}
 	return ctx, cancel
 }
 
-func runLive(class string) error {
-	t, err := newTracer()
+func (o *traceOptions) runLive(class string, w io.Writer) error {
+	t, err := o.newTracer()
 	if err != nil {
 		return err
 	}
-	ctx, cancel := liveContext()
+	ctx, cancel := o.liveContext()
 	defer cancel()
-	return t.Live(ctx, class, os.Stdout)
+	return t.Live(ctx, class, w)
 }
 
-func runCollect(specs []ctl.BufferSpec, outdir string) error {
-	t, err := newTracer()
+func (o *traceOptions) runCollect(specs []ctl.BufferSpec, outdir string) error {
+	t, err := o.newTracer()
 	if err != nil {
 		return err
 	}
 	if outdir == "" {
 		return t.Collect(specs)
 	}
-	ctx, cancel := liveContext()
+	ctx, cancel := o.liveContext()
 	defer cancel()
 	return t.CollectToDir(ctx, specs, outdir)
 }
 
-func runSave(output string) error {
-	t, err := newTracer()
+func (o *traceOptions) runSave(output string) error {
+	t, err := o.newTracer()
 	if err != nil {
 		return err
 	}
@@ -98,8 +98,19 @@ func runSave(output string) error {
 	return err
 }
 
-func init() {
-	traceCmd := &cobra.Command{
+func (o *traceOptions) runStop() error {
+	t, err := o.newTracer()
+	if err != nil {
+		return err
+	}
+	return t.Stop()
+}
+
+func init() { rootCmd.AddCommand(newTraceCmd()) }
+
+func newTraceCmd() *cobra.Command {
+	o := &traceOptions{}
+	cmd := &cobra.Command{
 		Use:   "trace",
 		Short: "Trace the NFS stack with kernel trace events (presets: meta, io, all)",
 		Long: `trace enables kernel trace events of the NFS stack (systems sunrpc, rpcgss,
@@ -120,9 +131,14 @@ Modes:
 BUF is CLASS[:MB] or NAME=CLASS[:MB] (default meta:100).
 The seed's syntax works too: trace cmd meta | trace cmd collect buffer NAME MB class CLASS ... [outdir DIR] | trace cmd save.`,
 	}
-	traceCmd.PersistentFlags().StringVar(&traceFlags.backend, "backend", "auto", "auto, trace-cmd or tracefs")
+	cmd.PersistentFlags().StringVar(&o.backend, "backend", "auto", "auto, trace-cmd or tracefs")
+	cmd.AddCommand(newTraceLiveCmd(o), newTraceCollectCmd(o), newTraceShowCmd(o), newTraceSaveCmd(o),
+		newTraceStopCmd(o), newTracePresetsCmd(), newTraceSeedCmd(o))
+	return cmd
+}
 
-	live := &cobra.Command{
+func newTraceLiveCmd(o *traceOptions) *cobra.Command {
+	cmd := &cobra.Command{
 		Use:   "live [CLASS]",
 		Short: "Stream events as they happen (good for the mount stage)",
 		Args:  cobra.MaximumNArgs(1),
@@ -134,12 +150,16 @@ The seed's syntax works too: trace cmd meta | trace cmd collect buffer NAME MB c
 			if _, err := ctl.ClassPatterns(class); err != nil {
 				return err
 			}
-			return runLive(class)
+			return o.runLive(class, cmd.OutOrStdout())
 		},
 	}
-	live.Flags().DurationVar(&traceFlags.duration, "duration", 0, "stop after this long (default: until Ctrl-C)")
+	cmd.Flags().DurationVar(&o.duration, "duration", 0, "stop after this long (default: until Ctrl-C)")
+	return cmd
+}
 
-	collect := &cobra.Command{
+func newTraceCollectCmd(o *traceOptions) *cobra.Command {
+	var outdir string
+	cmd := &cobra.Command{
 		Use:   "collect [BUF...]",
 		Short: "Collect into RAM buffers in the background, or into files with --outdir",
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -147,44 +167,52 @@ The seed's syntax works too: trace cmd meta | trace cmd collect buffer NAME MB c
 			if err != nil {
 				return err
 			}
-			return runCollect(specs, traceFlags.outdir)
+			return o.runCollect(specs, outdir)
 		},
 	}
-	collect.Flags().StringVar(&traceFlags.outdir, "outdir", "", "collect in the foreground into files in this (existing) directory")
-	collect.Flags().DurationVar(&traceFlags.duration, "duration", 0, "with --outdir: stop after this long (default: until Ctrl-C)")
+	cmd.Flags().StringVar(&outdir, "outdir", "", "collect in the foreground into files in this (existing) directory")
+	cmd.Flags().DurationVar(&o.duration, "duration", 0, "with --outdir: stop after this long (default: until Ctrl-C)")
+	return cmd
+}
 
-	show := &cobra.Command{
+func newTraceShowCmd(o *traceOptions) *cobra.Command {
+	return &cobra.Command{
 		Use:   "show",
 		Short: "Print what the RAM buffers hold now (does not consume it)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			t, err := newTracer()
+			t, err := o.newTracer()
 			if err != nil {
 				return err
 			}
-			return t.Show(os.Stdout)
+			return t.Show(cmd.OutOrStdout())
 		},
 	}
-	save := &cobra.Command{
+}
+
+func newTraceSaveCmd(o *traceOptions) *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
 		Use:   "save",
 		Short: "Save the RAM buffers to nfs-traces-<time>.tar.gz and drop them",
 		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, args []string) error { return runSave(traceFlags.output) },
+		RunE:  func(cmd *cobra.Command, args []string) error { return o.runSave(output) },
 	}
-	save.Flags().StringVarP(&traceFlags.output, "output", "o", "", "tarball path (default nfs-traces-<time>.tar.gz)")
-	stop := &cobra.Command{
+	cmd.Flags().StringVarP(&output, "output", "o", "", "tarball path (default nfs-traces-<time>.tar.gz)")
+	return cmd
+}
+
+func newTraceStopCmd(o *traceOptions) *cobra.Command {
+	return &cobra.Command{
 		Use:   "stop",
 		Short: "Drop the RAM buffers without saving",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			t, err := newTracer()
-			if err != nil {
-				return err
-			}
-			return t.Stop()
-		},
+		RunE:  func(cmd *cobra.Command, args []string) error { return o.runStop() },
 	}
-	presets := &cobra.Command{
+}
+
+func newTracePresetsCmd() *cobra.Command {
+	return &cobra.Command{
 		Use:   "presets [CLASS]",
 		Short: "List the events each preset enables on this kernel",
 		Args:  cobra.MaximumNArgs(1),
@@ -202,12 +230,16 @@ The seed's syntax works too: trace cmd meta | trace cmd collect buffer NAME MB c
 				if err != nil {
 					return err
 				}
-				fmt.Printf("%s (%d events): %s\n", n, len(evs), strings.Join(evs, " "))
+				fmt.Fprintf(cmd.OutOrStdout(), "%s (%d events): %s\n", n, len(evs), strings.Join(evs, " "))
 			}
 			return nil
 		},
 	}
-	seed := &cobra.Command{
+}
+
+// newTraceSeedCmd accepts the seed's syntax and runs the matching mode.
+func newTraceSeedCmd(o *traceOptions) *cobra.Command {
+	return &cobra.Command{
 		Use:   "cmd ARGS...",
 		Short: "The seed's syntax: cmd CLASS | cmd collect buffer NAME MB class CLASS ... [outdir DIR] | cmd save | cmd stop",
 		Args:  cobra.ArbitraryArgs,
@@ -218,21 +250,15 @@ The seed's syntax works too: trace cmd meta | trace cmd collect buffer NAME MB c
 			}
 			switch sc.Mode {
 			case "live":
-				return runLive(sc.Class)
+				return o.runLive(sc.Class, cmd.OutOrStdout())
 			case "collect":
-				return runCollect(sc.Buffers, sc.Outdir)
+				return o.runCollect(sc.Buffers, sc.Outdir)
 			case "save":
-				return runSave("")
+				return o.runSave("")
 			case "stop":
-				t, err := newTracer()
-				if err != nil {
-					return err
-				}
-				return t.Stop()
+				return o.runStop()
 			}
 			return fmt.Errorf("unknown trace cmd mode %q", sc.Mode)
 		},
 	}
-	traceCmd.AddCommand(live, collect, show, save, stop, presets, seed)
-	rootCmd.AddCommand(traceCmd)
 }

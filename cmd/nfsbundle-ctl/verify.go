@@ -5,11 +5,11 @@ package main
 
 import (
 	"errors"
-	"os"
 
 	"github.com/spf13/cobra"
 
-	"github.com/nfsbundle/nfsbundle/ctl"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
+	"github.com/nfsbundle/nfsbundle/internal/ctl"
 )
 
 func init() {
@@ -24,14 +24,14 @@ func init() {
 				return err
 			}
 			if asJSON {
-				if err := printJSON(cs); err != nil {
+				if err := cli.PrintJSON(cmd.OutOrStdout(), cs); err != nil {
 					return err
 				}
 			} else {
-				ctl.PrintVerify(os.Stdout, cs)
+				ctl.PrintVerify(cmd.OutOrStdout(), cs)
 			}
 			if ctl.VerifyFailed(cs) {
-				return &exitError{code: 1, err: errors.New(ctl.VerifyHint)}
+				return &cli.ExitError{Code: 1, Err: errors.New(ctl.VerifyHint)}
 			}
 			return nil
 		},

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package fileutil holds small file helpers shared by the stages: atomic
-// writes (temp file + rename) and copies.
+// writes (temp file + rename), JSON files, copies and lock files.
 package fileutil
 
 import (

@@ -4,7 +4,8 @@
 // Package modinfo reads kernel module files: the .modinfo section (the data
 // `modinfo` prints: srcversion, vermagic, depends, parm, ...), the GNU
 // build-id note, and the xz/zstd/gzip compression modules may be installed
-// with.
+// with. It also holds the module-name rule (NameFromFile) and the
+// Module.symvers reader.
 package modinfo
 
 import (

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -67,7 +66,7 @@ func (h *helper) startGoNFS(export string, port int) (stop func(), err error) {
 		return nil, fmt.Errorf("tmpfs for the export: %w", err)
 	}
 	self, _ := os.Executable()
-	srv := exec.Command(self, "nfs-serve", fmt.Sprintf("127.0.0.1:%d", port), export)
+	srv := command(self, "nfs-serve", fmt.Sprintf("127.0.0.1:%d", port), export)
 	srv.Stdout, srv.Stderr = h.log, h.log
 	if err := srv.Start(); err != nil {
 		unix.Unmount(export, 0)

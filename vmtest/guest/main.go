@@ -30,7 +30,6 @@ import (
 	"hash/crc64"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"time"
@@ -107,8 +106,6 @@ func (h *helper) emit(ev proto.Event) {
 
 func (h *helper) run() {
 	setupMounts()
-	os.Setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
-	os.Setenv("HOME", "/")
 	if f, err := os.OpenFile(proto.HelperLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
 		h.log = f
 	}
@@ -118,7 +115,7 @@ func (h *helper) run() {
 	h.emit(proto.Event{Kind: proto.EvStart, Uptime: up})
 
 	if _, err := os.Stat("/bin/busybox"); err == nil {
-		if out, err := exec.Command("/bin/busybox", "--install", "-s").CombinedOutput(); err != nil {
+		if out, err := command("/bin/busybox", "--install", "-s").CombinedOutput(); err != nil {
 			h.logf("busybox --install: %v %s", err, out)
 		}
 	}
@@ -292,8 +289,8 @@ func (h *helper) runOneExtra(x proto.Extra) {
 		if len(x.Argv) == 0 {
 			return "", errors.New("extra check has no argv")
 		}
-		cmd := exec.CommandContext(ctx, x.Argv[0], x.Argv[1:]...)
-		cmd.Env = append(os.Environ(), "VMTEST_KVER="+h.plan.KVer, "VMTEST_MODDIR="+proto.ModDir,
+		cmd := commandContext(ctx, x.Argv[0], x.Argv[1:]...)
+		cmd.Env = childEnv("VMTEST_KVER="+h.plan.KVer, "VMTEST_MODDIR="+proto.ModDir,
 			"VMTEST_VERSION="+h.plan.Version)
 		cmd.Env = append(cmd.Env, x.Env...)
 		var out bytes.Buffer

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -293,7 +292,7 @@ func (h *helper) startDaemonNfsd(srv, exports string, versions []string, lease i
 	// wait until rpcbind knows all three.
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		out, _ := exec.Command("rpcinfo", "-p", "127.0.0.1").CombinedOutput()
+		out, _ := command("rpcinfo", "-p", "127.0.0.1").CombinedOutput()
 		s := string(out)
 		if strings.Contains(s, "mountd") && strings.Contains(s, "nfs") && strings.Contains(s, "nlockmgr") && strings.Contains(s, "status") {
 			h.logf("rpcbind registrations:\n%s", s)
@@ -309,7 +308,7 @@ func (h *helper) startDaemonNfsd(srv, exports string, versions []string, lease i
 // spawn starts a daemon in the foreground as our child, logging to the
 // helper log; it lives until poweroff.
 func (h *helper) spawn(name string, args ...string) error {
-	cmd := exec.Command(name, args...)
+	cmd := command(name, args...)
 	cmd.Stdout, cmd.Stderr = h.log, h.log
 	h.logf("  start %s %s", name, strings.Join(args, " "))
 	if err := cmd.Start(); err != nil {
@@ -321,7 +320,7 @@ func (h *helper) spawn(name string, args ...string) error {
 
 // daemon runs a program that forks into the background (or finishes).
 func (h *helper) daemon(name string, args ...string) error {
-	cmd := exec.Command(name, args...)
+	cmd := command(name, args...)
 	cmd.Stdout, cmd.Stderr = h.log, h.log
 	h.logf("  run %s %s", name, strings.Join(args, " "))
 	if err := cmd.Run(); err != nil {

@@ -48,7 +48,7 @@ func (h *helper) netUp() (string, error) {
 		{"ip", "link", "set", "eth0", "up"},
 		{"ip", "route", "add", "default", "via", proto.GatewayAddr},
 	} {
-		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+		if out, err := command(args[0], args[1:]...).CombinedOutput(); err != nil {
 			return "", fmt.Errorf("%s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
 		}
 	}
@@ -247,8 +247,8 @@ func runFio(dir string, verifyOnly bool) (string, error) {
 	if verifyOnly {
 		vo = "1"
 	}
-	cmd := exec.Command("/usr/bin/fio", "--output-format=normal", proto.FioJobFile)
-	cmd.Env = append(os.Environ(), "FIO_DIR="+dir, "FIO_VERIFY_ONLY="+vo)
+	cmd := command("/usr/bin/fio", "--output-format=normal", proto.FioJobFile)
+	cmd.Env = childEnv("FIO_DIR="+dir, "FIO_VERIFY_ONLY="+vo)
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		return string(out), nil

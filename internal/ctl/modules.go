@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/nfsbundle/nfsbundle/internal/stack"
 )
 
 // LoadedModule is one line of /proc/modules.
@@ -83,7 +85,7 @@ func ParseProcModules(rd interface{ Read([]byte) (int, error) }) ([]LoadedModule
 func StackModules(mods []LoadedModule) []LoadedModule {
 	var out []LoadedModule
 	for _, m := range mods {
-		if IsStackModule(m.Name) {
+		if stack.Contains(m.Name) {
 			out = append(out, m)
 		}
 	}
@@ -123,7 +125,7 @@ func UnloadOrder(mods []LoadedModule) ([]string, error) {
 		}
 	}
 	for _, m := range mods {
-		if IsStackModule(m.Name) {
+		if stack.Contains(m.Name) {
 			add(m.Name)
 		}
 	}

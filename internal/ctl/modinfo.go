@@ -10,17 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-)
 
-// ModuleName turns a module file name into the kernel's module name
-// (sunrpc.ko.xz -> sunrpc, nfs-layout.ko -> nfs_layout).
-func ModuleName(file string) string {
-	b := filepath.Base(file)
-	if i := strings.Index(b, ".ko"); i >= 0 {
-		b = b[:i]
-	}
-	return strings.ReplaceAll(b, "-", "_")
-}
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
+)
 
 // InstalledModules maps module name to the absolute path of the file
 // modprobe would load for the running kernel, from modules.dep (depmod
@@ -47,7 +39,7 @@ func InstalledModules(r Root) (map[string]string, error) {
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(dir, p)
 			}
-			name := ModuleName(p)
+			name := modinfo.NameFromFile(p)
 			if _, dup := out[name]; !dup {
 				out[name] = p
 			}
@@ -74,7 +66,7 @@ func InstalledModules(r Root) (map[string]string, error) {
 		if d.IsDir() || !strings.Contains(d.Name(), ".ko") {
 			return nil
 		}
-		name := ModuleName(p)
+		name := modinfo.NameFromFile(p)
 		if old, ok := out[name]; !ok || rank(p) < rank(old) {
 			out[name] = p
 		}

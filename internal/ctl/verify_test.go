@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
+	"github.com/nfsbundle/nfsbundle/internal/stack"
 )
 
 func verifyStates(t *testing.T, r Root) map[string]ModuleCheck {
@@ -17,8 +18,8 @@ func verifyStates(t *testing.T, r Root) map[string]ModuleCheck {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cs) != len(BundleModules) {
-		t.Fatalf("%d checks, want %d", len(cs), len(BundleModules))
+	if len(cs) != len(stack.Names(false)) {
+		t.Fatalf("%d checks, want %d", len(cs), len(stack.Names(false)))
 	}
 	out := map[string]ModuleCheck{}
 	for _, c := range cs {
@@ -41,7 +42,7 @@ func TestVerifyMatch(t *testing.T) {
 		}
 	}
 	list := make([]ModuleCheck, 0)
-	for _, m := range BundleModules {
+	for _, m := range stack.Names(false) {
 		list = append(list, cs[m])
 	}
 	if VerifyFailed(list) {
@@ -49,7 +50,7 @@ func TestVerifyMatch(t *testing.T) {
 	}
 	var buf bytes.Buffer
 	PrintVerify(&buf, list)
-	if n := strings.Count(buf.String(), "\n"); n != len(BundleModules) {
+	if n := strings.Count(buf.String(), "\n"); n != len(stack.Names(false)) {
 		t.Errorf("%d lines, want one per module", n)
 	}
 }
@@ -86,7 +87,7 @@ func TestInstalledModulesPrefersUpdates(t *testing.T) {
 	if mi.First("name") != "nfsd" || mi.First("version") != "1.0.0" {
 		t.Errorf("nfsd modinfo %v", mi)
 	}
-	if ModuleName("/x/nfs-layout.ko.zst") != "nfs_layout" {
+	if modinfo.NameFromFile("/x/nfs-layout.ko.zst") != "nfs_layout" {
 		t.Error("ModuleName")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
+	"github.com/nfsbundle/nfsbundle/internal/stack"
 )
 
 // VerifyState is the outcome for one module.
@@ -40,7 +41,7 @@ func Verify(r Root) ([]ModuleCheck, error) {
 		return nil, err
 	}
 	var out []ModuleCheck
-	for _, name := range BundleModules {
+	for _, name := range stack.Names(false) {
 		c := ModuleCheck{Module: name, Path: inst[name]}
 		loadedDir := r.Sys("module", name)
 		_, statErr := os.Stat(loadedDir)

@@ -4,7 +4,7 @@
 #
 # Regenerates the fixture module tree lib/modules/6.1.0-56-amd64: tiny ELF
 # objects whose .modinfo carries the fields nfsbundle-ctl reads (version,
-# srcversion, name). Run from ctl/testdata. Needs gcc, objcopy, xz, zstd, gzip.
+# srcversion, name). Run from internal/ctl/testdata. Needs gcc, objcopy, xz, zstd, gzip.
 set -eu
 KVER=6.1.0-56-amd64
 top=lib/modules/$KVER

@@ -69,33 +69,6 @@ func (r Root) ModuleDir() (string, error) {
 // Debugfs is where debugfs is expected.
 func (r Root) Debugfs() string { return r.Sys("kernel", "debug") }
 
-// BundleModules are the modules nfsbundle builds and installs, in
-// dependency order (a module never depends on one listed after it).
-var BundleModules = []string{
-	"sunrpc", "auth_rpcgss", "rpcsec_gss_krb5", "rpcrdma", "grace", "nfs_acl",
-	"lockd", "nfs", "nfsv2", "nfsv3", "nfsv4", "nfs_layout_nfsv41_files",
-	"nfs_layout_flexfiles", "blocklayoutdriver", "nfsd",
-}
-
-// extraStackModules are NFS-stack modules some kernels have that nfsbundle
-// does not build; status lists them and reload unloads them with the stack.
-var extraStackModules = []string{"nfs_ssc", "compat_nfs_ssc", "xprtrdma", "svcrdma", "nfsv4_2"}
-
-// IsStackModule reports whether name belongs to the NFS stack.
-func IsStackModule(name string) bool {
-	for _, m := range BundleModules {
-		if m == name {
-			return true
-		}
-	}
-	for _, m := range extraStackModules {
-		if m == name {
-			return true
-		}
-	}
-	return false
-}
-
 // readTrim reads a small sysfs/procfs file and trims it.
 func readTrim(path string) (string, error) {
 	b, err := os.ReadFile(path)
