@@ -49,6 +49,7 @@ var expected = map[string]want{
 	"iter_source":                   {n, y, y},
 	"kernel_sendpage":               {y, y, n},
 	"kmap_local_page":               {n, y, y},
+	"kobj_type_const_namespace":     {n, n, y},
 	"linux_filelock_h":              {n, n, y},
 	"linux_math_h":                  {n, y, y},
 	"linux_mnt_idmapping_h":         {n, y, y},

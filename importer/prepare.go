@@ -28,6 +28,10 @@ type Layer struct {
 	PatchesDir string   // *.patch applied in name order with patch -p1
 	FilesDirs  []string // copied over the tree as they are, in order
 	Kbuild     string   // becomes the tree's top-level Kbuild
+	// CompatInclude holds the compat wrapper headers (the repository's
+	// compat/include), laid at CompatIncludeDir in the tree, where the
+	// tree's Kbuild puts it first on the include path.
+	CompatInclude string
 	// Generated files (relative path -> content), e.g. the version header.
 	Generated map[string]string
 }
@@ -74,6 +78,11 @@ func Prepare(ctx context.Context, upstreamDir string, l Layer, dest string) erro
 	}
 	for _, d := range l.FilesDirs {
 		if err := copyTree(d, work); err != nil {
+			return err
+		}
+	}
+	if l.CompatInclude != "" {
+		if err := copyTree(l.CompatInclude, filepath.Join(work, CompatIncludeDir)); err != nil {
 			return err
 		}
 	}

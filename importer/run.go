@@ -21,6 +21,9 @@ import (
 const (
 	VersionHeaderPath = "include/linux/nfs_bundle_version.h"
 	CompatHeaderPath  = "compat/include/nfsbundle/autoconf.h"
+	// CompatIncludeDir is where the compat wrappers go in the tree:
+	// kernel-src/*/Kbuild puts it first on the include path.
+	CompatIncludeDir = "compat/include"
 )
 
 // Options are the import stage's inputs.
@@ -74,7 +77,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if !strings.HasPrefix(up.UpstreamVersion, tr.UpstreamSeries+".") {
 		return nil, fmt.Errorf("source tarball %s is Linux %s, but tree %s needs the %s series", tarball, up.UpstreamVersion, tr.Name, tr.UpstreamSeries)
 	}
-	layer := Layer{PatchesDir: tr.PatchesDir(), FilesDirs: tr.FilesDirs(), Kbuild: tr.KbuildFile(),
+	layer := Layer{PatchesDir: tr.PatchesDir(), FilesDirs: tr.FilesDirs(), Kbuild: tr.KbuildFile(), CompatInclude: tr.CompatIncludeDir(),
 		Generated: map[string]string{
 			VersionHeaderPath: VersionHeader(o.ModuleVersion, o.GitVersion),
 			CompatHeaderPath:  string(o.CompatHeader),

@@ -49,6 +49,13 @@ func (t *Tree) FilesDirs() []string {
 	return dirs
 }
 
+// CompatIncludeDir holds the compat wrapper headers every tree shares
+// (compat/include at the repository's top, beside the probes whose
+// results they read).
+func (t *Tree) CompatIncludeDir() string {
+	return filepath.Join(filepath.Dir(filepath.Dir(t.Dir)), "compat", "include")
+}
+
 // KbuildFile is the top-level Kbuild of the tree.
 func (t *Tree) KbuildFile() string { return filepath.Join(t.Dir, "Kbuild") }
 

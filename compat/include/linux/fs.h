@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * <linux/fs.h> as the 6.1 code expects it, on every kernel the main tree
+ * covers. Reads: HAVE_LINUX_FILELOCK_H, HAVE_NO_LLSEEK, HAVE_INODE_GET_MTIME.
+ */
+#ifndef NFSB_COMPAT_LINUX_FS_H
+#define NFSB_COMPAT_LINUX_FS_H
+#include_next <linux/fs.h>
+
+#ifdef HAVE_LINUX_FILELOCK_H
+/*
+ * v6.3 moved the file locking API to <linux/filelock.h>, and v6.9 stopped
+ * including it from fs.h; the 6.1 code gets it from fs.h.
+ */
+#include <linux/filelock.h>
+#endif
+
+#ifndef HAVE_NO_LLSEEK
+/*
+ * v6.12 removed no_llseek: a NULL ->llseek now clears FMODE_LSEEK at open,
+ * so lseek fails with -ESPIPE exactly as no_llseek made it.
+ */
+#define no_llseek NULL
+#endif
+
+#ifndef HAVE_INODE_GET_MTIME
+/*
+ * v6.7 hid the inode timestamps behind accessors (the fields became
+ * __i_atime/__i_mtime). The tree uses the accessors (a Coccinelle patch,
+ * compat/patchgen/inode_times.cocci); older kernels get them here. The ctime
+ * accessors are in Debian's 5.10.y and 6.1.y already.
+ */
+static inline struct timespec64 inode_get_atime(const struct inode *inode)
+{
+	return inode->i_atime;
+}
+
+static inline struct timespec64 inode_set_atime_to_ts(struct inode *inode,
+						      struct timespec64 ts)
+{
+	inode->i_atime = ts;
+	return ts;
+}
+
+static inline struct timespec64 inode_get_mtime(const struct inode *inode)
+{
+	return inode->i_mtime;
+}
+
+static inline struct timespec64 inode_set_mtime_to_ts(struct inode *inode,
+						      struct timespec64 ts)
+{
+	inode->i_mtime = ts;
+	return ts;
+}
+
+/* Sets all three to the current time, as simple_inode_init_ts() does. */
+static inline struct timespec64 simple_inode_init_ts(struct inode *inode)
+{
+	struct timespec64 ts = inode_set_ctime_current(inode);
+
+	inode->i_atime = ts;
+	inode->i_mtime = ts;
+	return ts;
+}
+#endif /* !HAVE_INODE_GET_MTIME */
+#endif
