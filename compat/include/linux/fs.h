@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * <linux/fs.h> as the 6.1 code expects it, on every kernel the main tree
- * covers. Reads: HAVE_LINUX_FILELOCK_H, HAVE_NO_LLSEEK, HAVE_INODE_GET_MTIME.
+ * covers. Reads: HAVE_LINUX_FILELOCK_H, HAVE_NO_LLSEEK, HAVE_INODE_GET_MTIME,
+ * HAVE_FILE_LOCK_CORE, HAVE_LOCKS_INODE.
  */
 #ifndef NFSB_COMPAT_LINUX_FS_H
 #define NFSB_COMPAT_LINUX_FS_H
@@ -13,6 +14,39 @@
  * including it from fs.h; the 6.1 code gets it from fs.h.
  */
 #include <linux/filelock.h>
+#endif
+
+/*
+ * v6.9 moved the fields locks and leases share into struct file_lock_core
+ * (fl->c.flc_flags, ...). The tree reaches them through these accessors
+ * (lvalues; compat/patchgen/file_lock_core.cocci), and names the list
+ * member NFSB_FL_LIST in list_for_each_entry() and friends.
+ */
+#ifdef HAVE_FILE_LOCK_CORE
+#define nfsb_fl_flags(fl)		((fl)->c.flc_flags)
+#define nfsb_fl_type(fl)		((fl)->c.flc_type)
+#define nfsb_fl_owner(fl)		((fl)->c.flc_owner)
+#define nfsb_fl_pid(fl)			((fl)->c.flc_pid)
+#define nfsb_fl_file(fl)		((fl)->c.flc_file)
+#define nfsb_fl_wait(fl)		((fl)->c.flc_wait)
+#define nfsb_fl_blocked_requests(fl)	((fl)->c.flc_blocked_requests)
+#define nfsb_fl_blocked_member(fl)	((fl)->c.flc_blocked_member)
+#define NFSB_FL_LIST			c.flc_list
+#else
+#define nfsb_fl_flags(fl)		((fl)->fl_flags)
+#define nfsb_fl_type(fl)		((fl)->fl_type)
+#define nfsb_fl_owner(fl)		((fl)->fl_owner)
+#define nfsb_fl_pid(fl)			((fl)->fl_pid)
+#define nfsb_fl_file(fl)		((fl)->fl_file)
+#define nfsb_fl_wait(fl)		((fl)->fl_wait)
+#define nfsb_fl_blocked_requests(fl)	((fl)->fl_blocked_requests)
+#define nfsb_fl_blocked_member(fl)	((fl)->fl_blocked_member)
+#define NFSB_FL_LIST			fl_list
+#endif
+
+#ifndef HAVE_LOCKS_INODE
+/* v6.3 replaced locks_inode(file) with file_inode(), which it had become. */
+#define locks_inode(file) file_inode(file)
 #endif
 
 #ifndef HAVE_NO_LLSEEK
