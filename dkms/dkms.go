@@ -5,7 +5,8 @@
 // tree under /usr/src/nfsbundle-<ver>/ with a generated dkms.conf whose MAKE
 // line is plain make with the kbuild variables (no Go, no network on the
 // target). DKMS then builds, signs (with its own MOK key) and installs the
-// modules for every kernel whose headers are installed.
+// modules for every kernel whose headers are installed. The package is a
+// Debian package, written by pkg/deb.
 package dkms
 
 import (
