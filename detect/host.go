@@ -127,19 +127,6 @@ func machineArch() string {
 	return runtime.GOARCH
 }
 
-// DebArch maps a machine arch to Debian's name.
-func DebArch(arch string) string {
-	switch arch {
-	case "x86_64":
-		return "amd64"
-	case "aarch64":
-		return "arm64"
-	case "ppc64le":
-		return "ppc64el"
-	}
-	return arch
-}
-
 // Facts is one line per fact, for people (build.sh detect).
 func (t Target) Facts() []string {
 	return []string{

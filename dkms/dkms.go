@@ -5,7 +5,8 @@
 // tree under /usr/src/nfsbundle-<ver>/ with a generated dkms.conf whose MAKE
 // line is plain make with the kbuild variables (no Go, no network on the
 // target). DKMS then builds, signs (with its own MOK key) and installs the
-// modules for every kernel whose headers are installed.
+// modules for every kernel whose headers are installed. The package is a
+// Debian package, written by pkg/deb.
 package dkms
 
 import (
@@ -21,10 +22,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sirupsen/logrus"
-
 	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/pkg"
+	"github.com/nfsbundle/nfsbundle/pkg/deb"
 )
 
 // PackageName is the DKMS module (and Debian package stem) name.
@@ -71,7 +72,8 @@ type Input struct {
 	KernelRegex string
 	// Legacy marks a package built from the legacy tree.
 	Legacy bool
-	// SourceDateEpoch sets every timestamp (0: $SOURCE_DATE_EPOCH, else 0).
+	// SourceDateEpoch sets every timestamp: the caller's SOURCE_DATE_EPOCH
+	// (see pkg.DefaultSourceDateEpoch).
 	SourceDateEpoch int64
 	CtlBinary       string // optional nfsbundle-ctl binary
 }
@@ -147,39 +149,75 @@ func skipInTree(rel string, d fs.DirEntry) bool {
 	return base == "dkms.conf" || strings.HasPrefix(base, ".") && strings.HasSuffix(base, ".d")
 }
 
-// Build writes dist/nfsbundle-dkms_<ver>_<arch>.deb and returns its path.
-func Build(ctx context.Context, in Input) (string, error) {
-	start := time.Now()
+// Build writes dist/nfsbundle-dkms_<ver>_<arch>.deb. The Debian file name
+// carries no release.
+func Build(ctx context.Context, in Input) (*pkg.Result, error) {
 	version := strings.TrimSpace(in.Version)
 	if in.Legacy {
 		version += "+legacy"
 	}
 	if in.Tree == "" {
-		return "", fmt.Errorf("dkms: no source tree given")
+		return nil, fmt.Errorf("dkms: no source tree given")
 	}
 	if _, err := os.Stat(filepath.Join(in.Tree, "Kbuild")); err != nil {
-		return "", fmt.Errorf("dkms: %s has no top-level Kbuild (%v): it is not an imported nfsbundle tree; run ./build.sh bin first", in.Tree, err)
+		return nil, fmt.Errorf("dkms: %s has no top-level Kbuild (%v): it is not an imported nfsbundle tree; run ./build.sh bin first", in.Tree, err)
 	}
 	conf, err := Conf(version, in.Modules, in.MakeVars, in.KernelRegex)
 	if err != nil {
-		return "", err
-	}
-	epoch := in.SourceDateEpoch
-	if epoch == 0 {
-		epoch = pkg.SourceDateEpoch()
+		return nil, err
 	}
 	srcDir := "/usr/src/" + PackageName + "-" + version
+	p := describe(in, version, srcDir)
+	files, err := collect(ctx, in.Tree, srcDir)
+	if err != nil {
+		return nil, err
+	}
+	p.Files = files
+	p.Files = append(p.Files, pkg.File{Dest: srcDir + "/dkms.conf", Body: conf, Mode: 0o644})
+
+	ctlBin, cleanup, err := pkg.StrippedCtl(ctx, in.CtlBinary)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	ctl := ""
+	if ctlBin != "" {
+		ctl = "/usr/lib/" + PackageName + "/dkms/" + deb.CtlFileName
+		p.Files = append(p.Files, pkg.File{Dest: ctl, Src: ctlBin, Mode: 0o755})
+		p.License = "GPL-2.0-only AND Apache-2.0"
+	}
+	doc := "/usr/share/doc/" + p.Name
+	p.Files = append(p.Files,
+		pkg.File{Dest: doc + "/copyright", Body: deb.Copyright(ctl != ""), Mode: 0o644},
+		// A native version (no Debian revision) names it changelog.gz.
+		pkg.File{Dest: doc + "/changelog.gz", Body: deb.Changelog(p.Name, version, "DKMS", p.MTime), Mode: 0o644},
+	)
+	p.Scripts = scripts(version, ctl)
+
+	dist := in.Dist
+	if dist == "" {
+		dist = paths.DistDir(in.Top)
+	}
+	out, err := pkg.WritePackage(ctx, deb.Packager{}, p, dist)
+	if err != nil {
+		return nil, err
+	}
+	return &pkg.Result{Path: out, Files: len(p.Files)}, nil
+}
+
+// describe is the package's control data; Build adds the files.
+func describe(in Input, version, srcDir string) *pkg.Package {
 	p := &pkg.Package{
 		Name:       PackageName + "-dkms",
 		Version:    version,
-		Arch:       pkg.DebArch(in.Arch),
+		Arch:       in.Arch,
 		Summary:    "nfsbundle NFS stack kernel modules in DKMS source form",
 		License:    "GPL-2.0-only",
 		Vendor:     pkg.Vendor,
 		URL:        pkg.Homepage,
 		Maintainer: pkg.Maintainer,
 		Section:    "kernel",
-		MTime:      time.Unix(epoch, 0).UTC(),
+		MTime:      time.Unix(in.SourceDateEpoch, 0).UTC(),
 		Dirs:       []string{srcDir},
 		Requires:   []pkg.Relation{{Name: "dkms"}, {Name: "make"}, {Name: "nfs-common"}},
 		Provides:   []pkg.Relation{{Name: PackageName + "-modules"}, {Name: PackageName + "-kmod", Op: "=", Version: version}},
@@ -190,44 +228,7 @@ func Build(ctx context.Context, in Input) (string, error) {
 		p.Summary += " (legacy tree)"
 	}
 	p.Description = fmt.Sprintf("The nfsbundle NFS client, server and SUNRPC modules as sources that DKMS\nbuilds for every installed kernel matching %s (kernel headers,\ngcc and make needed, nothing else).%s", conf2regex(in.KernelRegex), legacy)
-
-	files, err := collect(ctx, in.Tree, srcDir)
-	if err != nil {
-		return "", err
-	}
-	p.Files = files
-	p.Files = append(p.Files, pkg.File{Dest: srcDir + "/dkms.conf", Body: conf, Mode: 0o644})
-
-	ctlBin, cleanup, err := pkg.StrippedCtl(ctx, in.CtlBinary)
-	if err != nil {
-		return "", err
-	}
-	defer cleanup()
-	ctl := ""
-	if ctlBin != "" {
-		ctl = "/usr/lib/" + PackageName + "/dkms/nfsbundle-ctl-static" // see pkg: lintian and static binaries
-		p.Files = append(p.Files, pkg.File{Dest: ctl, Src: ctlBin, Mode: 0o755})
-		p.License = "GPL-2.0-only AND Apache-2.0"
-	}
-	doc := "/usr/share/doc/" + p.Name
-	p.Files = append(p.Files,
-		pkg.File{Dest: doc + "/copyright", Body: pkg.DebCopyright(ctl != ""), Mode: 0o644},
-		// A native version (no Debian revision) names it changelog.gz.
-		pkg.File{Dest: doc + "/changelog.gz", Body: pkg.DebChangelog(p.Name, version, "DKMS", p.MTime), Mode: 0o644},
-	)
-	p.Scripts = scripts(version, ctl)
-
-	dist := in.Dist
-	if dist == "" {
-		dist = filepath.Join(in.Top, "dist")
-	}
-	out, err := pkg.WritePackage(ctx, pkg.Packagers["deb"], p, dist)
-	if err != nil {
-		return "", err
-	}
-	// The Debian file name carries no release: nfsbundle-dkms_<ver>_<arch>.deb.
-	logrus.Infof("dkms: wrote %s (%d files) in %v", out, len(p.Files), time.Since(start).Round(time.Millisecond))
-	return out, nil
+	return p
 }
 
 // collect lists the tree's source files (no build products) as package
@@ -283,7 +284,7 @@ func conf2regex(r string) string {
 
 func scripts(version, ctl string) pkg.Scripts {
 	post := "#!/bin/sh\nset -e\n"
-	post += fmt.Sprintf("NAME=%s\nVERSION='%s'\n", PackageName, version)
+	post += "NAME=" + PackageName + "\nVERSION=" + pkg.ShellQuote(version) + "\n"
 	post += `case "$1" in
 configure)
 	# Debian's helper: dkms add, then build and install for the running
@@ -291,21 +292,21 @@ configure)
 	/usr/lib/dkms/common.postinst "$NAME" "$VERSION" "" "" "$2"
 `
 	if ctl != "" {
-		post += fmt.Sprintf("\tupdate-alternatives --install '%s' nfsbundle-ctl '%s' 40\n", pkg.CtlPath, ctl)
+		post += "\tupdate-alternatives --install " + pkg.ShellQuote(pkg.CtlPath) + " nfsbundle-ctl " + pkg.ShellQuote(ctl) + " 40\n"
 	}
 	post += `	echo "nfsbundle: DKMS modules built and installed. Rebuild the initramfs (update-initramfs -u) and reboot to load them."
 	;;
 esac
 exit 0
 `
-	pre := "#!/bin/sh\nset -e\n" + fmt.Sprintf("NAME=%s\nVERSION='%s'\n", PackageName, version) + `case "$1" in
+	pre := "#!/bin/sh\nset -e\nNAME=" + PackageName + "\nVERSION=" + pkg.ShellQuote(version) + "\n" + `case "$1" in
 remove|upgrade|deconfigure)
 	if [ "$(dkms status -m "$NAME" -v "$VERSION")" ]; then
 		dkms remove -m "$NAME" -v "$VERSION" --all
 	fi
 `
 	if ctl != "" {
-		pre += "\tif [ \"$1\" != upgrade ]; then update-alternatives --remove nfsbundle-ctl '" + ctl + "'; fi\n"
+		pre += "\tif [ \"$1\" != upgrade ]; then update-alternatives --remove nfsbundle-ctl " + pkg.ShellQuote(ctl) + "; fi\n"
 	}
 	pre += `	;;
 esac

@@ -55,20 +55,21 @@ func TestConf(t *testing.T) {
 func TestBuild(t *testing.T) {
 	in := Input{Dist: t.TempDir(), Version: "1.0.0", Arch: "x86_64", Tree: "testdata/tree",
 		MakeVars: []string{"CONFIG_SUNRPC=m"}, Modules: testMods[:2], SourceDateEpoch: 1700000000}
-	out, err := Build(context.Background(), in)
+	r, err := Build(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := r.Path
 	if !strings.HasSuffix(out, "/nfsbundle-dkms_1.0.0_amd64.deb") {
 		t.Errorf("file name %s", out)
 	}
 	a, _ := os.ReadFile(out)
 	in.Dist = t.TempDir()
-	out2, err := Build(context.Background(), in)
+	r2, err := Build(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(out2)
+	b, _ := os.ReadFile(r2.Path)
 	if !bytes.Equal(a, b) {
 		t.Error("two builds with one SOURCE_DATE_EPOCH differ")
 	}

@@ -59,10 +59,11 @@ func TestIntegrationDKMS(t *testing.T) {
 	if version == "" {
 		version = "1.0.0"
 	}
-	deb, err := Build(context.Background(), Input{Dist: t.TempDir(), Version: version, Arch: "amd64", Tree: st.Src, MakeVars: st.MakeVars, Modules: mods, SourceDateEpoch: 1700000000})
+	r, err := Build(context.Background(), Input{Dist: t.TempDir(), Version: version, Arch: "amd64", Tree: st.Src, MakeVars: st.MakeVars, Modules: mods, SourceDateEpoch: 1700000000})
 	if err != nil {
 		t.Fatal(err)
 	}
+	deb := r.Path
 	lintDeb(t, deb)
 	apt := func(args ...string) string {
 		return run(t, "apt-get", append([]string{"-o", "DPkg::Lock::Timeout=600", "-y", "--no-install-recommends"}, args...)...)

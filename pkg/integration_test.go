@@ -1,7 +1,7 @@
 // Copyright 2026 The nfsbundle Authors
 // SPDX-License-Identifier: Apache-2.0
 
-package pkg
+package pkg_test
 
 import (
 	"bufio"
@@ -16,6 +16,9 @@ import (
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+	"github.com/nfsbundle/nfsbundle/pkg"
+	"github.com/nfsbundle/nfsbundle/pkg/deb"
+	"github.com/nfsbundle/nfsbundle/pkg/rpm"
 )
 
 // Integration tests run the real rpm, dpkg, lintian, rpmlint and depmod over
@@ -63,20 +66,25 @@ func runOK(t *testing.T, name string, args ...string) string {
 	return string(out)
 }
 
-func buildFormat(t *testing.T, st *finish.Manifest, tg detect.Target, format, dist string, mod func(*Input)) string {
+// target is what packaging reads of a detected target (as cmd/build fills it).
+func target(tg detect.Target) pkg.Target {
+	return pkg.Target{DistroID: tg.Distro.ID, DistroFamily: tg.Distro.Family, DistroLike: tg.Distro.Like,
+		Arch: tg.Arch, KernelRelease: tg.Kernel.Release, HeadersDir: tg.Kernel.HeadersDir}
+}
+
+var packagers = map[string]pkg.Packager{"rpm": rpm.Packager{}, "deb": deb.Packager{}}
+
+func buildFormat(t *testing.T, st *finish.Manifest, tg detect.Target, format, dist string, mod func(*pkg.Input)) string {
 	t.Helper()
-	in := Input{Top: t.TempDir(), Dist: dist, Version: "1.0.0", Format: format, Target: tg, Stage: *st, SourceDateEpoch: 1700000000}
+	in := pkg.Input{Top: t.TempDir(), Dist: dist, Version: "1.0.0", Packager: packagers[format], Target: target(tg), Stage: *st, SourceDateEpoch: 1700000000}
 	if mod != nil {
 		mod(&in)
 	}
-	out, err := Build(context.Background(), in)
+	out, err := pkg.Build(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out) != 1 {
-		t.Fatalf("Build wrote %v, want one package", out)
-	}
-	return out[0]
+	return out.Path
 }
 
 // allowlist reads testdata/lint-allowlist.txt: "<tool> <tag> # reason".
@@ -134,21 +142,21 @@ func TestIntegrationRPM(t *testing.T) {
 	// holds the test signing key's public half.
 	home := t.TempDir()
 	t.Setenv("HOME", home)
-	runOK(t, "rpm", "--import", "testdata/rpm-signing-key.pub.asc")
+	runOK(t, "rpm", "--import", "rpm/testdata/rpm-signing-key.pub.asc")
 	dist := t.TempDir()
 	ctl := staticBinary(t)
-	rpmFile := buildFormat(t, st, tg, "rpm", dist, func(in *Input) { in.RPMSignKey = "testdata/rpm-signing-key.asc"; in.CtlBinary = ctl })
+	rpmFile := buildFormat(t, st, tg, "rpm", dist, func(in *pkg.Input) { in.RPM.SignKey = "rpm/testdata/rpm-signing-key.asc"; in.CtlBinary = ctl })
 	kver := st.KVer
-	if want := "nfsbundle-1.0.0-kernel_" + RPMKernelTag(kver) + "." + RPMArch(tg.Arch) + ".rpm"; filepath.Base(rpmFile) != want {
+	if want := "nfsbundle-1.0.0-kernel_" + rpm.KernelTag(kver) + "." + rpm.Arch(tg.Arch) + ".rpm"; filepath.Base(rpmFile) != want {
 		t.Errorf("file name %s, want %s", filepath.Base(rpmFile), want)
 	}
 	info := runOK(t, "rpm", "-qpi", rpmFile)
-	for _, want := range []string{"Name        : nfsbundle", "Version     : 1.0.0", "Release     : kernel_" + RPMKernelTag(kver), "Signature   : RSA/SHA256"} {
+	for _, want := range []string{"Name        : nfsbundle", "Version     : 1.0.0", "Release     : kernel_" + rpm.KernelTag(kver), "Signature   : RSA/SHA256"} {
 		if !strings.Contains(info, want) {
 			t.Errorf("rpm -qpi lacks %q:\n%s", want, info)
 		}
 	}
-	modDir := "/" + ModuleDir("rpm", tg, kver)
+	modDir := "/" + rpm.Packager{}.ModuleDir(target(tg), kver)
 	list := runOK(t, "rpm", "-qpl", rpmFile)
 	for _, m := range st.Modules {
 		if !strings.Contains(list, modDir+"/"+m.RelPath+"\n") {
@@ -158,8 +166,8 @@ func TestIntegrationRPM(t *testing.T) {
 	if !strings.Contains(list, "/lib/depmod.d/nfsbundle-"+kver+".conf") {
 		t.Error("no depmod.d file")
 	}
-	if !strings.Contains(list, CtlPath+"\n") {
-		t.Error("no " + CtlPath)
+	if !strings.Contains(list, pkg.CtlPath+"\n") {
+		t.Error("no " + pkg.CtlPath)
 	}
 	req := runOK(t, "rpm", "-qp", "--requires", rpmFile)
 	if n := strings.Count(req, "kernel("); n < 100 {
@@ -211,7 +219,7 @@ func TestIntegrationRPM(t *testing.T) {
 		switch f[1] {
 		case "E:":
 			// The only accepted error concerns nfsbundle-ctl, never the modules.
-			if !allowErr[f[2]] || len(f) < 4 || f[3] != CtlPath {
+			if !allowErr[f[2]] || len(f) < 4 || f[3] != pkg.CtlPath {
 				t.Errorf("rpmlint error: %s", line)
 			}
 		case "W:":
@@ -270,18 +278,18 @@ func TestIntegrationDeb(t *testing.T) {
 	st, tg := integration(t)
 	need(t, "dpkg", "dpkg-deb", "lintian", "modinfo", "depmod")
 	dist := t.TempDir()
-	deb := buildFormat(t, st, tg, "deb", dist, func(in *Input) { in.CtlBinary = staticBinary(t) })
+	debFile := buildFormat(t, st, tg, "deb", dist, func(in *pkg.Input) { in.CtlBinary = staticBinary(t) })
 	kver := st.KVer
-	if want := DebPackageName(kver) + "_1.0.0-1_" + DebArch(tg.Arch) + ".deb"; filepath.Base(deb) != want {
-		t.Errorf("file name %s, want %s", filepath.Base(deb), want)
+	if want := deb.PackageName(kver) + "_1.0.0-1_" + deb.Arch(tg.Arch) + ".deb"; filepath.Base(debFile) != want {
+		t.Errorf("file name %s, want %s", filepath.Base(debFile), want)
 	}
-	ctrl := runOK(t, "dpkg-deb", "-f", deb)
-	if !strings.Contains(ctrl, "Depends: nfs-common") || (IsDistroDebKernel(tg, kver) && !strings.Contains(ctrl, "linux-image-"+kver)) {
+	ctrl := runOK(t, "dpkg-deb", "-f", debFile)
+	if !strings.Contains(ctrl, "Depends: nfs-common") || (deb.IsDistroKernel(target(tg), kver) && !strings.Contains(ctrl, "linux-image-"+kver)) {
 		t.Errorf("control:\n%s", ctrl)
 	}
 
 	allow := allowlist(t, "lintian")
-	out, _ := exec.Command("lintian", "--no-cfg", "--allow-root", deb).CombinedOutput()
+	out, _ := exec.Command("lintian", "--no-cfg", "--allow-root", debFile).CombinedOutput()
 	for _, line := range strings.Split(string(out), "\n") {
 		f := strings.Fields(line)
 		if len(f) < 3 || (f[0] != "E:" && f[0] != "W:") {
@@ -315,19 +323,19 @@ func TestIntegrationDeb(t *testing.T) {
 	dpkg := func(args ...string) string {
 		return runOK(t, "dpkg", append([]string{"--root=" + root, "--force-script-chrootless", "--force-depends", "--log=/dev/null"}, args...)...)
 	}
-	dpkg("-i", deb)
-	modDir := "/" + ModuleDir("deb", tg, kver)
+	dpkg("-i", debFile)
+	modDir := "/" + deb.Packager{}.ModuleDir(target(tg), kver)
 	fn := strings.TrimSpace(runOK(t, "modinfo", "-b", root, "-k", kver, "-F", "filename", "sunrpc"))
 	if want := filepath.Join(root, modDir, "net/sunrpc/sunrpc.ko"); fn != want {
 		t.Errorf("modinfo resolves sunrpc to %s, want %s", fn, want)
 	}
-	if s := runOK(t, "dpkg", "--root="+root, "-S", modDir+"/net/sunrpc/sunrpc.ko"); !strings.HasPrefix(s, DebPackageName(kver)+":") {
+	if s := runOK(t, "dpkg", "--root="+root, "-S", modDir+"/net/sunrpc/sunrpc.ko"); !strings.HasPrefix(s, deb.PackageName(kver)+":") {
 		t.Errorf("dpkg -S: %s", s)
 	}
 	if l, err := os.Readlink(filepath.Join(root, "usr/sbin/nfsbundle-ctl")); err != nil || l != "/etc/alternatives/nfsbundle-ctl" {
 		t.Errorf("nfsbundle-ctl alternative: %q %v", l, err)
 	}
-	dpkg("--purge", DebPackageName(kver))
+	dpkg("--purge", deb.PackageName(kver))
 	fn = strings.TrimSpace(runOK(t, "modinfo", "-b", root, "-k", kver, "-F", "filename", "sunrpc"))
 	if want := filepath.Join(inbox, "net/sunrpc/sunrpc.ko"); fn != want {
 		t.Errorf("after removal modinfo resolves sunrpc to %s, want the inbox %s", fn, want)
@@ -347,7 +355,7 @@ func TestIntegrationDepmodOverride(t *testing.T) {
 	root := t.TempDir()
 	rhel := tg
 	rhel.Distro = detect.Distro{ID: "rocky", Family: "rpm", Like: []string{"rhel"}}
-	modDir := ModuleDir("rpm", rhel, kver)
+	modDir := rpm.Packager{}.ModuleDir(target(rhel), kver)
 	var rels []string
 	for _, m := range st.Modules {
 		b, err := os.ReadFile(st.ModulePath(m))
@@ -368,7 +376,7 @@ func TestIntegrationDepmodOverride(t *testing.T) {
 	if fn := runOK(t, "modinfo", "-b", root, "-k", kver, "-F", "filename", "sunrpc"); !strings.Contains(fn, "/kernel/") {
 		t.Fatalf("control: without our file kernel/ should win, got %s", fn)
 	}
-	os.WriteFile(filepath.Join(conf, "nfsbundle.conf"), depmodConf(kver, modDir, rels), 0o644)
+	os.WriteFile(filepath.Join(conf, "nfsbundle.conf"), pkg.DepmodConf(kver, modDir, rels), 0o644)
 	runOK(t, "depmod", "-b", root, "-C", conf, kver)
 	for _, m := range st.Modules {
 		fn := strings.TrimSpace(runOK(t, "modinfo", "-b", root, "-k", kver, "-F", "filename", m.Name))
@@ -413,8 +421,8 @@ func TestIntegrationLegacy(t *testing.T) {
 			t.Errorf("%s: %s does not say legacy", format, filepath.Base(out))
 		}
 	}
-	deb := buildFormat(t, st, tg, "deb", t.TempDir(), nil)
-	if ctrl := runOK(t, "dpkg-deb", "-f", deb, "Description"); !strings.Contains(ctrl, "legacy") {
+	debFile := buildFormat(t, st, tg, "deb", t.TempDir(), nil)
+	if ctrl := runOK(t, "dpkg-deb", "-f", debFile, "Description"); !strings.Contains(ctrl, "legacy") {
 		t.Errorf("description: %s", ctrl)
 	}
 }

@@ -10,7 +10,8 @@ import (
 )
 
 // Maintainer scripts. Values embedded in them (kernel release, module
-// paths) are checked against safeWord first, so plain single quotes suffice.
+// paths) are checked against safeWord first, and quoted where they are
+// embedded (ShellQuote).
 
 var safeWord = regexp.MustCompile(`^[A-Za-z0-9._+~/-]+$`)
 
@@ -19,14 +20,6 @@ func checkSafe(what, v string) error {
 		return fmt.Errorf("%s %q contains characters that are not allowed in package paths (allowed: letters, digits, . _ + ~ / -)", what, v)
 	}
 	return nil
-}
-
-// scriptParams are what the scripts need to know.
-type scriptParams struct {
-	KVer    string
-	Modules []string // installed module paths, absolute
-	Ctl     string   // deb: the alternatives target for nfsbundle-ctl, or ""
-	Initrd  string   // the command that rebuilds the initramfs
 }
 
 // DepmodIndexCleanup is shell that deletes the index files depmod writes in
@@ -61,80 +54,11 @@ var depmodFn = `nfsbundle_depmod() {
 }
 `
 
-func moduleList(mods []string) string {
-	var b strings.Builder
-	for _, m := range mods {
-		fmt.Fprintf(&b, "'%s' ", m)
-	}
-	return strings.TrimSpace(b.String())
-}
-
-// rpmScripts: %post, %postun. $1 is the number of instances left.
-func rpmScripts(sp scriptParams) Scripts {
-	head := fmt.Sprintf("KVER='%s'\n", sp.KVer) + depmodFn
-	weak := `nfsbundle_weak() {
-	for w in /usr/sbin/weak-modules /sbin/weak-modules; do
-		if [ -x "$w" ]; then
-			printf '%s\n' ` + moduleList(sp.Modules) + ` | "$w" "$1" || :
-			return 0
-		fi
-	done
-}
-`
-	post := head + weak + `nfsbundle_depmod ""
-nfsbundle_weak --add-modules
-echo "nfsbundle: modules installed for kernel $KVER. Rebuild the initramfs (` + sp.Initrd + `) and reboot to load them."
-exit 0
-`
-	postun := head + weak + `if [ "$1" = 0 ]; then
-	nfsbundle_weak --remove-modules
-fi
-nfsbundle_depmod ""
-if [ "$1" = 0 ]; then
-	echo "nfsbundle: modules removed for kernel $KVER. Rebuild the initramfs (` + sp.Initrd + `) and reboot to unload them."
-fi
-exit 0
-`
-	return Scripts{PostInstall: post, PostRemove: postun}
-}
-
-// debScripts: postinst, prerm, postrm with dpkg's action arguments. They
-// honour DPKG_ROOT (dpkg --root ... --force-script-chrootless).
-func debScripts(sp scriptParams) Scripts {
-	head := "#!/bin/sh\nset -e\n" + fmt.Sprintf("KVER='%s'\n", sp.KVer) + depmodFn
-	post := head + `case "$1" in
-configure)
-	nfsbundle_depmod "${DPKG_ROOT:-}"
-`
-	if sp.Ctl != "" {
-		post += fmt.Sprintf("\tupdate-alternatives --install '%s' nfsbundle-ctl '%s' 50\n", CtlPath, sp.Ctl)
-	}
-	post += `	echo "nfsbundle: modules installed for kernel $KVER. Rebuild the initramfs (` + sp.Initrd + `) and reboot to load them."
-	;;
-esac
-exit 0
-`
-	s := Scripts{PostInstall: post}
-	if sp.Ctl != "" {
-		s.PreRemove = "#!/bin/sh\nset -e\n" + `case "$1" in
-remove|deconfigure)
-	update-alternatives --remove nfsbundle-ctl '` + sp.Ctl + `'
-	;;
-esac
-exit 0
-`
-	}
-	s.PostRemove = head + `case "$1" in
-remove|purge|abort-install|disappear)
-	nfsbundle_depmod "${DPKG_ROOT:-}"
-	if [ "$1" = remove ]; then
-		echo "nfsbundle: modules removed for kernel $KVER. Rebuild the initramfs (` + sp.Initrd + `) and reboot to unload them."
-	fi
-	;;
-esac
-exit 0
-`
-	return s
+// ScriptPrelude is the shell every binary module package's maintainer
+// scripts start with (after the format's own first lines): KVER and the
+// nfsbundle_depmod function.
+func ScriptPrelude(kver string) string {
+	return "KVER=" + ShellQuote(kver) + "\n" + depmodFn
 }
 
 // depmodConf makes depmod prefer our copy of every module over the inbox

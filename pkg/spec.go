@@ -1,11 +1,17 @@
 // Copyright 2026 The nfsbundle Authors
 // SPDX-License-Identifier: Apache-2.0
 
-// Package pkg turns staged kernel modules into installable packages. One
-// format-neutral description (Package) is filled from the build's results;
-// one Packager per format (rpm via rpmpack, deb via nfpm) writes it. Format
-// quirks (file names, script conventions, relation syntax) stay inside the
-// packagers and in the per-format branches of Describe (build.go).
+// Package pkg is the package stage: it turns the staged kernel modules into
+// an installable package. It holds the format-neutral part, in nfpm's shape:
+// one description (Package), the Packager interface, Describe (what every
+// format shares: the module files, the depmod.d override, the description),
+// Build and BuildOnce with their stamps. Each format is a Packager in its
+// own package, pkg/rpm and pkg/deb, which owns that format's quirks: names,
+// relations, maintainer scripts, documentation files, arch spelling.
+//
+// pkg imports neither of them (they import pkg for Package and Packager),
+// so it keeps no registry of formats: the caller picks the Packager and
+// passes it in Input.Packager (cmd/build maps --format to one).
 package pkg
 
 import (
@@ -55,10 +61,13 @@ type Scripts struct {
 
 // Package is the format-neutral description of one package.
 type Package struct {
-	Name        string
-	Version     string
-	Release     string
-	Arch        string // in the format's own spelling (x86_64 / amd64)
+	Name    string
+	Version string
+	Release string
+	// Arch is the machine architecture in any usual spelling (uname -m
+	// x86_64, Go or Debian amd64; empty: the build host's): each packager
+	// writes it in its format's own spelling.
+	Arch        string
 	Summary     string
 	Description string
 	License     string
@@ -73,10 +82,15 @@ type Package struct {
 	Conflicts   []Relation
 	Scripts     Scripts
 	MTime       time.Time // every timestamp in the package (SOURCE_DATE_EPOCH)
+	RPM         RPM       // what only RPM packages carry
+}
+
+// RPM is the RPM-only part of a Package.
+type RPM struct {
 	// Sign, when set, returns a detached binary OpenPGP signature of its
 	// input; the RPM packager signs the header with it.
 	Sign func([]byte) ([]byte, error)
-	// Changelog entries, newest first (rpm %changelog).
+	// Changelog entries, newest first (%changelog).
 	Changelog []ChangelogEntry
 }
 
@@ -87,23 +101,26 @@ type ChangelogEntry struct {
 	Text   string
 }
 
-// Packager writes packages of one format.
+// Packager writes packages of one format. ModuleDir and Complete are its
+// conventions for binary module packages (Describe calls them); FileName and
+// Write serve any Package, such as the DKMS package.
 type Packager interface {
 	Format() string
+	// ModuleDir is the directory, relative to /, that a binary package of
+	// this format installs the modules for kernel kver into on target t.
+	ModuleDir(t Target, kver string) string
+	// Complete adds what the format decides to the neutral description of
+	// a binary module package: name, release, summary, relations,
+	// maintainer scripts, documentation files, signature.
+	Complete(p *Package, m *Modules) error
 	FileName(p *Package) string
 	Write(p *Package, w io.Writer) error
 }
 
-// Packagers by format name.
-var Packagers = map[string]Packager{
-	"rpm": rpmPackager{},
-	"deb": debPackager{},
-}
-
 // Validate checks the description for mistakes every format rejects.
 func (p *Package) Validate() error {
-	if p.Name == "" || p.Version == "" || p.Arch == "" {
-		return fmt.Errorf("package description incomplete: name %q, version %q, arch %q", p.Name, p.Version, p.Arch)
+	if p.Name == "" || p.Version == "" {
+		return fmt.Errorf("package description incomplete: name %q, version %q", p.Name, p.Version)
 	}
 	seen := map[string]bool{}
 	for _, f := range p.Files {
@@ -121,15 +138,15 @@ func (p *Package) Validate() error {
 	return nil
 }
 
-// sortedFiles returns the files ordered by destination.
-func (p *Package) sortedFiles() []File {
+// SortedFiles returns the files ordered by destination.
+func (p *Package) SortedFiles() []File {
 	fs := append([]File(nil), p.Files...)
 	sort.Slice(fs, func(i, j int) bool { return fs[i].Dest < fs[j].Dest })
 	return fs
 }
 
-// content returns a file's bytes.
-func (f File) content() ([]byte, error) {
+// Content returns a file's bytes.
+func (f File) Content() ([]byte, error) {
 	if f.Body != nil {
 		return f.Body, nil
 	}
@@ -140,9 +157,9 @@ func (f File) content() ([]byte, error) {
 	return b, nil
 }
 
-// ownedDirs returns the directories to list in the package: the explicit
+// OwnedDirs returns the directories to list in the package: the explicit
 // Dirs plus every parent of a file below one of them, sorted.
-func (p *Package) ownedDirs() []string {
+func (p *Package) OwnedDirs() []string {
 	set := map[string]bool{}
 	for _, d := range p.Dirs {
 		set[d] = true

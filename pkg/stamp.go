@@ -29,9 +29,10 @@ type Stamp struct {
 }
 
 // InputKey hashes everything a binary package is made from: the input
-// description, the content of every staged module, nfsbundle-ctl, the
-// target's Module.symvers, the environment that changes the output, and
-// the packaging program itself (extraFiles, e.g. the running driver).
+// description (with SOURCE_DATE_EPOCH and the signing key's name), the
+// format, the content of every staged module, nfsbundle-ctl, the target's
+// Module.symvers, the signing key, and the packaging program itself
+// (extraFiles, e.g. the running driver).
 func InputKey(in Input, extraFiles ...string) (string, error) {
 	h := sha256.New()
 	desc, err := json.Marshal(in)
@@ -39,10 +40,17 @@ func InputKey(in Input, extraFiles ...string) (string, error) {
 		return "", err
 	}
 	h.Write(desc)
-	for _, env := range []string{"SOURCE_DATE_EPOCH", "NFSBUNDLE_RPM_SIGN_KEY"} {
-		fmt.Fprintf(h, "\n%s=%s", env, os.Getenv(env))
+	if in.Packager != nil {
+		io.WriteString(h, "\nformat="+in.Packager.Format())
 	}
-	files := append([]string{in.CtlBinary, in.KernelSymvers, in.RPMSignKey}, extraFiles...)
+	if k := in.RPM.SignKey; k != "" { // the user named it: say which file is wrong
+		sum, err := fileutil.SHA256(k)
+		if err != nil {
+			return "", fmt.Errorf("RPM signing key: %w", err)
+		}
+		io.WriteString(h, "\n"+k+"="+sum)
+	}
+	files := append([]string{in.CtlBinary, in.RPM.KernelSymvers}, extraFiles...)
 	for _, m := range in.Stage.Modules {
 		files = append(files, m.Path)
 	}
@@ -101,7 +109,7 @@ func StampPath(buildDir, format string) string {
 // BuildOnce is Build unless the same inputs (and the same driver, the
 // running program) already produced the packages still there, recorded in
 // the stamp file: those would come out byte-identical anyway.
-func BuildOnce(ctx context.Context, in Input, stamp string) ([]string, error) {
+func BuildOnce(ctx context.Context, in Input, stamp string) (*Result, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -110,15 +118,15 @@ func BuildOnce(ctx context.Context, in Input, stamp string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if out, ok := ReadStamp(stamp, key); ok {
-		logrus.Debugf("package: %v up to date", out)
-		return out, nil
+	if out, ok := ReadStamp(stamp, key); ok && len(out) == 1 {
+		logrus.Debugf("package: %s up to date", out[0])
+		return &Result{Path: out[0], UpToDate: true}, nil
 	}
-	out, err := Build(ctx, in)
+	r, err := Build(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	return out, WriteStamp(stamp, key, out)
+	return r, WriteStamp(stamp, key, []string{r.Path})
 }
 
 // DefaultSourceDateEpoch is the package timestamp: fromEnv (the value of

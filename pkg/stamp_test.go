@@ -18,7 +18,7 @@ func TestStampSkipsOnlyUnchangedInputs(t *testing.T) {
 	out := filepath.Join(dir, "pkg.deb")
 	os.WriteFile(out, []byte("package"), 0o644)
 	stamp := filepath.Join(dir, "stamp.json")
-	in := Input{Version: "1.0.0", Format: "deb", Stage: finish.Manifest{KVer: "6.1.0-56-amd64", Modules: []finish.Module{{Name: "sunrpc", Path: mod}}}}
+	in := Input{Version: "1.0.0", Stage: finish.Manifest{KVer: "6.1.0-56-amd64", Modules: []finish.Module{{Name: "sunrpc", Path: mod}}}}
 
 	key, err := InputKey(in)
 	if err != nil {
@@ -40,7 +40,7 @@ func TestStampSkipsOnlyUnchangedInputs(t *testing.T) {
 		t.Fatal("module content must be part of the key")
 	}
 	// A changed option changes the key.
-	in.NoKABIRequires = true
+	in.RPM.NoKABIRequires = true
 	if key3, _ := InputKey(in); key3 == key2 {
 		t.Fatal("options must be part of the key")
 	}

@@ -21,6 +21,8 @@ import (
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/pkg"
+	"github.com/nfsbundle/nfsbundle/pkg/deb"
+	"github.com/nfsbundle/nfsbundle/pkg/rpm"
 )
 
 func main() {
@@ -48,19 +50,22 @@ func main() {
 	}
 	fmt.Printf("staged: %d modules, %.1f MB (%s)\n", len(st.Modules), float64(staged)/1e6, manifest)
 	var total time.Duration
-	for _, format := range []string{"rpm", "deb"} {
+	target := pkg.Target{DistroID: tg.Distro.ID, DistroFamily: tg.Distro.Family, DistroLike: tg.Distro.Like,
+		Arch: tg.Arch, KernelRelease: tg.Kernel.Release, HeadersDir: tg.Kernel.HeadersDir}
+	for _, pk := range []pkg.Packager{rpm.Packager{}, deb.Packager{}} {
+		format := pk.Format()
 		var times []time.Duration
 		var out string
 		for i := 0; i < *n; i++ {
 			dist, err := os.MkdirTemp("", "pkgbench-")
 			check(err)
 			start := time.Now()
-			paths, err := pkg.Build(context.Background(), pkg.Input{Dist: dist, Version: "1.0.0", Format: format, Target: tg, Stage: *st, SourceDateEpoch: 1700000000})
+			r, err := pkg.Build(context.Background(), pkg.Input{Dist: dist, Version: "1.0.0", Packager: pk, Target: target, Stage: *st, SourceDateEpoch: 1700000000})
 			times = append(times, time.Since(start))
 			check(err)
-			fi, err := os.Stat(paths[0])
+			fi, err := os.Stat(r.Path)
 			check(err)
-			out = fmt.Sprintf("%s %.2f MB", filepath.Base(paths[0]), float64(fi.Size())/1e6)
+			out = fmt.Sprintf("%s %.2f MB", filepath.Base(r.Path), float64(fi.Size())/1e6)
 			os.RemoveAll(dist)
 		}
 		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })

@@ -19,6 +19,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
+	"github.com/nfsbundle/nfsbundle/pkg/rpm"
 	"github.com/nfsbundle/nfsbundle/sign"
 )
 
@@ -39,6 +40,7 @@ var environ struct {
 	signKey         string // $MODULE_SIGN_PRIV_KEY
 	signCert        string // $MODULE_SIGN_PUB_KEY
 	signPIN         string // $KBUILD_SIGN_PIN
+	rpmSignKey      string // $NFSBUNDLE_RPM_SIGN_KEY
 }
 
 func readEnviron() {
@@ -49,6 +51,7 @@ func readEnviron() {
 	environ.signKey = os.Getenv(sign.EnvPrivKey)
 	environ.signCert = os.Getenv(sign.EnvPubKey)
 	environ.signPIN = os.Getenv(sign.EnvPIN)
+	environ.rpmSignKey = os.Getenv(rpm.SignKeyEnv)
 }
 
 var rootCmd = &cobra.Command{

@@ -17,6 +17,8 @@ import (
 	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/pkg"
+	"github.com/nfsbundle/nfsbundle/pkg/deb"
+	"github.com/nfsbundle/nfsbundle/pkg/rpm"
 	"github.com/nfsbundle/nfsbundle/tree"
 )
 
@@ -36,9 +38,13 @@ func (f *packageFlags) register(fl *pflag.FlagSet) {
 	fl.BoolVar(&f.dkms, "dkms", false, "write a DKMS package (nfsbundle-dkms_<ver>_<arch>.deb) instead of the binary package")
 }
 
+// packagers are the binary package formats by --format name. pkg knows
+// none itself: pkg/rpm and pkg/deb import pkg.
+var packagers = map[string]pkg.Packager{"rpm": rpm.Packager{}, "deb": deb.Packager{}}
+
 // writePackages is the package stage: the binary package of the host's (or
 // --format's) kind, or with --dkms the DKMS source package.
-func writePackages(ctx context.Context, top, version string, f packageFlags, m *finish.Manifest, tg detect.Target) ([]string, error) {
+func writePackages(ctx context.Context, top, version string, f packageFlags, m *finish.Manifest, tg detect.Target) (*pkg.Result, error) {
 	epoch := pkg.DefaultSourceDateEpoch(ctx, top, environ.sourceDateEpoch)
 	ctl := f.ctl
 	if ctl == "" {
@@ -46,26 +52,35 @@ func writePackages(ctx context.Context, top, version string, f packageFlags, m *
 			ctl = c
 		}
 	}
-	if !f.dkms {
-		in := pkg.Input{Top: top, Dist: f.dist, Version: version, Release: f.release, Format: f.format, Target: tg,
-			Stage: *m, NoKABIRequires: f.noKABI, SourceDateEpoch: epoch, CtlBinary: ctl}
-		format := f.format
-		if format == "" {
-			format = tg.Distro.Family
+	if f.dkms {
+		regex := f.kernelRegex
+		if regex == "" {
+			regex = dkms.KernelRegexForSeries(m.Series)
 		}
-		return pkg.BuildOnce(ctx, in, pkg.StampPath(paths.BuildDir(top, m.KVer), format))
+		return dkms.Build(ctx, dkms.Input{Top: top, Dist: f.dist, Version: version, Arch: tg.Arch, Tree: m.Src,
+			MakeVars: m.MakeVars, Modules: dkms.ModulesOf(m), KernelRegex: regex, Legacy: m.Legacy,
+			SourceDateEpoch: epoch, CtlBinary: ctl})
 	}
-	regex := f.kernelRegex
-	if regex == "" {
-		regex = dkms.KernelRegexForSeries(m.Series)
+	format := f.format
+	if format == "" {
+		format = tg.Distro.Family
 	}
-	d, err := dkms.Build(ctx, dkms.Input{Top: top, Dist: f.dist, Version: version, Arch: tg.Arch, Tree: m.Src,
-		MakeVars: m.MakeVars, Modules: dkms.ModulesOf(m), KernelRegex: regex, Legacy: m.Legacy,
-		SourceDateEpoch: epoch, CtlBinary: ctl})
-	if err != nil {
-		return nil, err
+	pk, ok := packagers[format]
+	if !ok {
+		return nil, fmt.Errorf("unknown package format %q: use --format rpm or --format deb", format)
 	}
-	return []string{d}, nil
+	in := pkg.Input{Top: top, Dist: f.dist, Version: version, Release: f.release, Packager: pk, Target: packageTarget(tg),
+		Stage: *m, SourceDateEpoch: epoch, CtlBinary: ctl}
+	if format == "rpm" {
+		in.RPM = pkg.RPMOptions{NoKABIRequires: f.noKABI, SignKey: environ.rpmSignKey}
+	}
+	return pkg.BuildOnce(ctx, in, pkg.StampPath(paths.BuildDir(top, m.KVer), format))
+}
+
+// packageTarget is what the package stage reads of the target.
+func packageTarget(tg detect.Target) pkg.Target {
+	return pkg.Target{DistroID: tg.Distro.ID, DistroFamily: tg.Distro.Family, DistroLike: tg.Distro.Like,
+		Arch: tg.Arch, KernelRelease: tg.Kernel.Release, HeadersDir: tg.Kernel.HeadersDir}
 }
 
 // loadManifest reads a staged build's manifest for packaging. Manifests
@@ -125,11 +140,18 @@ packaging stage on its own. The format follows the target's family unless
 			if err != nil {
 				return err
 			}
-			out, err := writePackages(cmd.Context(), top, version, f, st, tg)
-			for _, o := range out {
-				fmt.Println(o)
+			var r *pkg.Result
+			err = stage{"package", func(*build, context.Context) (string, error) {
+				if r, err = writePackages(cmd.Context(), top, version, f, st, tg); err != nil {
+					return "", err
+				}
+				return r.Summary(), nil
+			}}.do(cmd.Context(), nil)
+			if err != nil {
+				return err
 			}
-			return err
+			fmt.Println(r.Path)
+			return nil
 		},
 	}
 	fl := cmd.Flags()

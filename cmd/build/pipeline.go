@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -20,6 +19,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/importer"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/kbuild"
+	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/sign"
 	"github.com/nfsbundle/nfsbundle/tree"
 )
@@ -63,7 +63,7 @@ type build struct {
 	imported *importer.Result
 	kb       *kbuild.Result
 	staged   *finish.Result
-	packages []string
+	packaged *pkg.Result
 }
 
 // do runs the stage and logs its summary.
@@ -206,10 +206,10 @@ func (b *build) pkg(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if b.packages, err = writePackages(ctx, b.top, b.version, b.f.pkg, m, b.target); err != nil {
+	if b.packaged, err = writePackages(ctx, b.top, b.version, b.f.pkg, m, b.target); err != nil {
 		return "", err
 	}
-	return strings.Join(b.packages, ", "), nil
+	return b.packaged.Summary(), nil
 }
 
 // finishSigner keeps a nil *sign.Signer from becoming a non-nil interface.

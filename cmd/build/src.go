@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/importer"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/pkg"
+	"github.com/nfsbundle/nfsbundle/release"
 	"github.com/nfsbundle/nfsbundle/tree"
 )
 
@@ -46,7 +48,7 @@ no network, no Go toolchain, no kernel source package.`,
 		if err != nil {
 			return err
 		}
-		var ups []pkg.UpstreamTree
+		var ups []release.Upstream
 		for _, tr := range trees {
 			up, err := upstreamFor(cmd, tr)
 			if err != nil {
@@ -56,13 +58,21 @@ no network, no Go toolchain, no kernel source package.`,
 				}
 				return fmt.Errorf("tree %s: %w (pass --allow-missing-upstream to release without it)", tr.Name, err)
 			}
-			ups = append(ups, pkg.UpstreamTree{Series: tr.UpstreamSeries, Dir: up.Dir})
+			ups = append(ups, release.Upstream{Series: tr.UpstreamSeries, Dir: up.Dir})
 		}
-		out, err := pkg.SourceRelease(ctx, pkg.SourceInput{Top: top, Dist: srcFlags.dist, Version: string(ver), Upstream: ups, NoBinaries: srcFlags.noBinaries})
+		in := release.Input{Top: top, Dist: srcFlags.dist, Version: string(ver), Upstream: ups, NoBinaries: srcFlags.noBinaries,
+			SourceDateEpoch: pkg.DefaultSourceDateEpoch(ctx, top, environ.sourceDateEpoch)}
+		var r *release.Result
+		err = stage{"src", func(*build, context.Context) (string, error) {
+			if r, err = release.Write(ctx, in); err != nil {
+				return "", err
+			}
+			return r.Summary(), nil
+		}}.do(ctx, nil)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(cmd.OutOrStdout(), out)
+		fmt.Fprintln(cmd.OutOrStdout(), r.Path)
 		return nil
 	},
 }

@@ -1,7 +1,11 @@
 // Copyright 2026 The nfsbundle Authors
 // SPDX-License-Identifier: Apache-2.0
 
-package pkg
+// Package release writes the source release (the src command): the
+// repository, the upstream kernel subsets the trees import and prebuilt
+// static build drivers in one reproducible nfsbundle-<ver>.tar.xz that
+// builds offline with kernel headers, gcc and make.
+package release
 
 import (
 	"archive/tar"
@@ -17,7 +21,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sirupsen/logrus"
 	"github.com/ulikunitz/xz"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
@@ -25,28 +28,30 @@ import (
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
 
-// UpstreamTree is an extracted upstream subset to ship in a source release.
-type UpstreamTree struct {
+// Upstream is an extracted upstream subset to ship in a source release.
+type Upstream struct {
 	Series string // "6.1": shipped as upstream/linux-source-6.1.tar
 	Dir    string // the extracted subset (its Makefile, fs/, net/, include/)
 }
 
-// SourceInput is what SourceRelease needs.
-type SourceInput struct {
-	Top             string
-	Dist            string // default <Top>/dist
-	Version         string
-	SourceDateEpoch int64 // 0: $SOURCE_DATE_EPOCH, else the last commit's time
-	Upstream        []UpstreamTree
+// Input is what Write needs.
+type Input struct {
+	Top     string
+	Dist    string // default <Top>/dist
+	Version string
+	// SourceDateEpoch sets every timestamp: the caller's SOURCE_DATE_EPOCH,
+	// else the last commit's time (pkg.DefaultSourceDateEpoch).
+	SourceDateEpoch int64
+	Upstream        []Upstream
 	// GoArches are the GOARCHes to prebuild static drivers for (default
 	// amd64 and arm64); empty slice with NoBinaries skips them.
 	GoArches   []string
 	NoBinaries bool
 }
 
-// ReleaseBinaries maps a GOARCH to the `uname -m` suffix build.sh looks for
+// Binaries maps a GOARCH to the `uname -m` suffix build.sh looks for
 // (bin/nfsbundle-build-$(uname -m)).
-var ReleaseBinaries = map[string]string{"amd64": "x86_64", "arm64": "aarch64"}
+var Binaries = map[string]string{"amd64": "x86_64", "arm64": "aarch64"}
 
 // srcEntry is one file of the release tarball.
 type srcEntry struct {
@@ -56,64 +61,30 @@ type srcEntry struct {
 	body []byte
 }
 
-// SourceRelease writes dist/nfsbundle-<ver>.tar.xz: the repository's files,
-// the upstream kernel subsets the trees import (so no kernel source package
-// is needed), and static build drivers for linux/amd64 and linux/arm64 (so
-// no Go toolchain is needed). It builds offline with headers, gcc and make.
-func SourceRelease(ctx context.Context, in SourceInput) (string, error) {
-	start := time.Now()
+// Result is what Write wrote.
+type Result struct {
+	Path  string
+	Files int // files in the tarball
+}
+
+// Summary is the src command's log line.
+func (r *Result) Summary() string { return fmt.Sprintf("%s (%d files)", r.Path, r.Files) }
+
+// Write writes dist/nfsbundle-<ver>.tar.xz: the repository's files, the
+// upstream kernel subsets the trees import (so no kernel source package is
+// needed), and static build drivers for linux/amd64 and linux/arm64 (so no
+// Go toolchain is needed). It builds offline with headers, gcc and make.
+func Write(ctx context.Context, in Input) (*Result, error) {
 	version := strings.TrimSpace(in.Version)
 	if version == "" {
-		return "", fmt.Errorf("source release: no version (VERSION file)")
+		return nil, fmt.Errorf("source release: no version (VERSION file)")
 	}
-	epoch := in.SourceDateEpoch
-	if epoch == 0 {
-		epoch = SourceDateEpoch()
-	}
-	if epoch == 0 {
-		if out, err := run.Output(ctx, "git", "-C", in.Top, "log", "-1", "--format=%ct"); err == nil {
-			fmt.Sscanf(strings.TrimSpace(string(out)), "%d", &epoch)
-		}
-	}
-	mtime := time.Unix(epoch, 0).UTC()
-
-	files, err := repoFiles(ctx, in.Top)
+	mtime := time.Unix(in.SourceDateEpoch, 0).UTC()
+	entries, cleanup, err := collect(ctx, in, mtime)
+	defer cleanup()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	var entries []srcEntry
-	for _, rel := range files {
-		st, err := os.Lstat(filepath.Join(in.Top, rel))
-		if err != nil || !st.Mode().IsRegular() {
-			continue // deleted but still indexed, or a symlink
-		}
-		mode := int64(0o644)
-		if st.Mode()&0o111 != 0 {
-			mode = 0o755
-		}
-		entries = append(entries, srcEntry{name: filepath.ToSlash(rel), mode: mode, src: filepath.Join(in.Top, rel)})
-	}
-	for _, up := range in.Upstream {
-		body, err := upstreamTar(up, mtime)
-		if err != nil {
-			return "", err
-		}
-		entries = append(entries, srcEntry{name: "upstream/linux-source-" + up.Series + ".tar", mode: 0o644, body: body})
-	}
-	if !in.NoBinaries {
-		arches := in.GoArches
-		if arches == nil {
-			arches = []string{"amd64", "arm64"}
-		}
-		bins, cleanup, err := buildDrivers(ctx, in.Top, arches)
-		defer cleanup()
-		if err != nil {
-			return "", err
-		}
-		entries = append(entries, bins...)
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
-
 	dist := in.Dist
 	if dist == "" {
 		dist = paths.DistDir(in.Top)
@@ -131,10 +102,52 @@ func SourceRelease(ctx context.Context, in SourceInput) (string, error) {
 		return xw.Close()
 	})
 	if err != nil {
-		return "", fmt.Errorf("writing the source release %s: %w", out, err)
+		return nil, fmt.Errorf("writing the source release %s: %w", out, err)
 	}
-	logrus.Infof("src: wrote %s (%d files) in %v", out, len(entries), time.Since(start).Round(time.Millisecond))
-	return out, nil
+	return &Result{Path: out, Files: len(entries)}, nil
+}
+
+// collect lists the tarball's entries, sorted: the repository, the
+// upstream subsets, the drivers (built into a directory cleanup removes).
+func collect(ctx context.Context, in Input, mtime time.Time) ([]srcEntry, func(), error) {
+	cleanup := func() {}
+	files, err := repoFiles(ctx, in.Top)
+	if err != nil {
+		return nil, cleanup, err
+	}
+	var entries []srcEntry
+	for _, rel := range files {
+		st, err := os.Lstat(filepath.Join(in.Top, rel))
+		if err != nil || !st.Mode().IsRegular() {
+			continue // deleted but still indexed, or a symlink
+		}
+		mode := int64(0o644)
+		if st.Mode()&0o111 != 0 {
+			mode = 0o755
+		}
+		entries = append(entries, srcEntry{name: filepath.ToSlash(rel), mode: mode, src: filepath.Join(in.Top, rel)})
+	}
+	for _, up := range in.Upstream {
+		body, err := upstreamTar(up, mtime)
+		if err != nil {
+			return nil, cleanup, err
+		}
+		entries = append(entries, srcEntry{name: "upstream/linux-source-" + up.Series + ".tar", mode: 0o644, body: body})
+	}
+	if !in.NoBinaries {
+		arches := in.GoArches
+		if arches == nil {
+			arches = []string{"amd64", "arm64"}
+		}
+		var bins []srcEntry
+		bins, cleanup, err = buildDrivers(ctx, in.Top, arches)
+		if err != nil {
+			return nil, cleanup, err
+		}
+		entries = append(entries, bins...)
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
+	return entries, cleanup, nil
 }
 
 // repoFiles lists the repository's files: tracked plus untracked-but-not-
@@ -185,7 +198,7 @@ func repoFiles(ctx context.Context, top string) ([]string, error) {
 // upstreamTar packs an extracted subset as linux-source-<series>/... the
 // way the kernel source packages lay it out, so the importer reads it like
 // /usr/src/linux-source-<series>.tar.xz.
-func upstreamTar(up UpstreamTree, mtime time.Time) ([]byte, error) {
+func upstreamTar(up Upstream, mtime time.Time) ([]byte, error) {
 	var entries []srcEntry
 	err := filepath.WalkDir(up.Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -280,7 +293,7 @@ func buildDrivers(ctx context.Context, top string, arches []string) ([]srcEntry,
 	}
 	var out []srcEntry
 	for _, arch := range arches {
-		suffix, ok := ReleaseBinaries[arch]
+		suffix, ok := Binaries[arch]
 		if !ok {
 			return nil, cleanup, fmt.Errorf("no release name for GOARCH %s", arch)
 		}

@@ -1,7 +1,7 @@
 // Copyright 2026 The nfsbundle Authors
 // SPDX-License-Identifier: Apache-2.0
 
-package pkg
+package rpm
 
 import (
 	"bytes"

@@ -1,7 +1,7 @@
 // Copyright 2026 The nfsbundle Authors
 // SPDX-License-Identifier: Apache-2.0
 
-package pkg
+package rpm
 
 import (
 	"bytes"
@@ -14,9 +14,9 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
-// RPMSignKeyEnv names an ASCII-armored OpenPGP private key (no passphrase)
-// used to sign RPM headers when Input.RPMSignKey is empty.
-const RPMSignKeyEnv = "NFSBUNDLE_RPM_SIGN_KEY"
+// SignKeyEnv names an ASCII-armored OpenPGP private key (no passphrase) to
+// sign RPM headers with; cmd/build reads it into pkg.RPMOptions.SignKey.
+const SignKeyEnv = "NFSBUNDLE_RPM_SIGN_KEY"
 
 // OpenPGPSigner loads an armored, unencrypted OpenPGP private key and
 // returns a function producing detached binary signatures dated t. RSA

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Regenerates the tiny ELF kernel-module fixtures used by the unit tests:
-# they carry only what pkg reads (__versions, __ksymtab_* symbols,
+# they carry only what pkg/kabi reads (__versions, __ksymtab_* symbols,
 # __ksymtab_strings). Needs GNU as and xz.
 #   a.ko imports printk 0x00000001, b_export 0x00000002 (exported by b.ko)
 #   b.ko imports printk 0x00000001, kmalloc 0x00000003; exports b_export

@@ -1,7 +1,7 @@
 // Copyright 2026 The nfsbundle Authors
 // SPDX-License-Identifier: Apache-2.0
 
-package pkg
+package release
 
 import (
 	"archive/tar"
@@ -53,12 +53,13 @@ func TestSourceRelease(t *testing.T) {
 	os.WriteFile(filepath.Join(up, "Makefile"), []byte("VERSION = 6\n"), 0o644)
 	os.WriteFile(filepath.Join(up, "fs/nfs/inode.c"), []byte("int x;\n"), 0o644)
 
-	in := SourceInput{Top: top, Dist: t.TempDir(), Version: "1.2.3\n", SourceDateEpoch: 1700000000,
-		Upstream: []UpstreamTree{{Series: "6.1", Dir: up}}, NoBinaries: true}
-	out, err := SourceRelease(context.Background(), in)
+	in := Input{Top: top, Dist: t.TempDir(), Version: "1.2.3\n", SourceDateEpoch: 1700000000,
+		Upstream: []Upstream{{Series: "6.1", Dir: up}}, NoBinaries: true}
+	r, err := Write(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := r.Path
 	if filepath.Base(out) != "nfsbundle-1.2.3.tar.xz" {
 		t.Errorf("name %s", out)
 	}
@@ -89,11 +90,11 @@ func TestSourceRelease(t *testing.T) {
 		t.Errorf("upstream tarball layout: %v", inner)
 	}
 	in.Dist = t.TempDir()
-	out2, err := SourceRelease(context.Background(), in)
+	r2, err := Write(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if raw2, _ := os.ReadFile(out2); !bytes.Equal(raw, raw2) {
+	if raw2, _ := os.ReadFile(r2.Path); !bytes.Equal(raw, raw2) {
 		t.Error("two source releases with one SOURCE_DATE_EPOCH differ")
 	}
 }

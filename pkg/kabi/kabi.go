@@ -1,7 +1,12 @@
 // Copyright 2026 The nfsbundle Authors
 // SPDX-License-Identifier: Apache-2.0
 
-package pkg
+// Package kabi reads the kernel ABI a set of modules depends on: the
+// modversions CRCs modpost records in each module's __versions section, the
+// symbols the modules export, and the check against the target kernel's
+// Module.symvers. The RPM packager turns the result into kernel(<sym>) =
+// <crc> requirements.
+package kabi
 
 import (
 	"bytes"
@@ -104,8 +109,8 @@ func Exports(path string) ([]string, error) {
 	return out, nil
 }
 
-// KABI is the result of the kABI analysis of a set of modules.
-type KABI struct {
+// Result is the kABI analysis of a set of modules.
+type Result struct {
 	// Requires are the kernel symbols the bundle imports and does not
 	// export itself, sorted by name: one "kernel(<sym>) = <crc>" each.
 	Requires []Symbol
@@ -118,10 +123,10 @@ type KABI struct {
 	Mismatch []string
 }
 
-// AnalyzeKABI reads the modversions of every module, drops the symbols the
+// Analyze reads the modversions of every module, drops the symbols the
 // modules export to each other, and (when kernelSymvers is not nil) checks
 // the rest against the target kernel's Module.symvers.
-func AnalyzeKABI(modules []string, kernelSymvers map[string]modinfo.SymversEntry) (*KABI, error) {
+func Analyze(modules []string, kernelSymvers map[string]modinfo.SymversEntry) (*Result, error) {
 	exported := map[string]bool{}
 	imports := map[string]uint64{}
 	for _, m := range modules {
@@ -143,7 +148,7 @@ func AnalyzeKABI(modules []string, kernelSymvers map[string]modinfo.SymversEntry
 			imports[s.Name] = s.CRC
 		}
 	}
-	k := &KABI{}
+	k := &Result{}
 	names := make([]string, 0, len(imports))
 	for n := range imports {
 		if !exported[n] {
