@@ -43,7 +43,7 @@ type Options struct {
 	Exec     Runner   // where make and gcc run (default Host)
 	ProbeDir string   // probe sources (default: the built-in compat/probes set)
 	Probes   []string // only these probe names (default: all)
-	CacheDir string   // the cache root (default paths.Cache())
+	CacheDir string   // the cache root (required): probe results, compiler flags
 }
 
 // ProbeResult is one probe's outcome.
@@ -90,8 +90,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Jobs <= 0 {
 		opts.Jobs = runtime.NumCPU()
 	}
-	if opts.KDir == "" || opts.OutDir == "" {
-		return nil, errors.New("compat: KDir and OutDir are required")
+	if opts.KDir == "" || opts.OutDir == "" || opts.CacheDir == "" {
+		return nil, errors.New("compat: KDir, OutDir and CacheDir are required")
 	}
 	out, err := filepath.Abs(opts.OutDir)
 	if err != nil {
@@ -129,7 +129,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{KVer: opts.KVer, CacheKey: key}
-	cacheFile := filepath.Join(opts.cacheRoot(), "compat", key+".json")
+	cacheFile := filepath.Join(opts.CacheDir, "compat", key+".json")
 	uncached := opts.Isolated || opts.Direct
 	if !opts.NoCache && !uncached {
 		if b, err := os.ReadFile(cacheFile); err == nil {
@@ -532,7 +532,7 @@ func KbuildFlags(ctx context.Context, opts Options) (*Cmd, error) {
 		return nil, err
 	}
 	h := sha256.Sum256([]byte(engineVersion + "\n" + opts.KDir + "\n" + id + "\n" + KernelCC(hostKDir)))
-	cacheFile := filepath.Join(opts.cacheRoot(), "compat", "flags", hex.EncodeToString(h[:])+".json")
+	cacheFile := filepath.Join(opts.CacheDir, "compat", "flags", hex.EncodeToString(h[:])+".json")
 	// Reused even with NoCache: it is the kernel's own command line, keyed
 	// by the headers' content and the compiler, not a probe result.
 	if b, err := os.ReadFile(cacheFile); err == nil {

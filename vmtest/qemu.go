@@ -21,8 +21,18 @@ import (
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
-// AccelEnv forces the accelerator (tcg or kvm).
+// AccelEnv forces the accelerator (tcg or kvm) where --accel is auto.
 const AccelEnv = "NFSBUNDLE_VM_ACCEL"
+
+// AccelChoice is the accelerator asked for: want (--accel), unless it is
+// auto (or empty) and env (the value of $NFSBUNDLE_VM_ACCEL, read by the
+// driver) names one.
+func AccelChoice(want, env string) string {
+	if env != "" && (want == "" || want == "auto") {
+		return env
+	}
+	return want
+}
 
 type qemuConfig struct {
 	Kernel, Initrd, Append, Memory, Accel string
@@ -47,9 +57,6 @@ type qemuResult struct {
 // (kvm_intel/kvm_amd) and /dev/kvm opens; a paravirtual /dev/kvm shim
 // (kvm_pvm) crashes or crawls, so TCG it is.
 func detectAccel(want string) string {
-	if e := os.Getenv(AccelEnv); e != "" && (want == "" || want == "auto") {
-		want = e
-	}
 	if want == "tcg" || want == "kvm" {
 		return want
 	}

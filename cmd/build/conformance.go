@@ -20,6 +20,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/tree"
+	"github.com/nfsbundle/nfsbundle/vmtest"
 )
 
 func init() {
@@ -64,8 +65,13 @@ Results: build/<kver>/conformance/<stack>.json, the pynfs logs beside them.`,
 			if err := detect.CheckRelease(kver); err != nil {
 				return fmt.Errorf("--kernel: %w", err)
 			}
-			o := conformance.Options{Top: top, KVer: kver, Suites: f.suites, Pynfs: f.pynfs, Subset: f.subset,
-				Baselines: f.baselines, Cache: rootFlags.cacheDir, NoCache: rootFlags.noCache, Timeout: f.timeout}
+			pynfs := f.pynfs
+			if pynfs == "" {
+				pynfs = environ.pynfs
+			}
+			o := conformance.Options{Top: top, KVer: kver, Suites: f.suites, Pynfs: pynfs, Subset: f.subset,
+				Baselines: f.baselines, Cache: rootFlags.cacheDir, NoCache: rootFlags.noCache, Timeout: f.timeout,
+				Accel: vmtest.AccelChoice("", environ.vmAccel), Guest: environ.vmGuest}
 			switch f.stack {
 			case "both":
 				o.Stacks = []string{conformance.StackInbox, conformance.StackOurs}

@@ -112,14 +112,7 @@ func (b *build) checkTarget(ctx context.Context) (string, error) {
 	if err := t.Check(b.env != nil); err != nil {
 		return "", err
 	}
-	key, cert := b.f.signKey, b.f.signCert
-	if key == "" {
-		key = environ.signKey
-	}
-	if cert == "" {
-		cert = environ.signCert
-	}
-	signer, err := sign.ResolveWith(key, cert, environ.signPIN)
+	signer, err := sign.Resolve(b.f.signKey, b.f.signCert, environ.sign)
 	if err != nil {
 		return "", err
 	}

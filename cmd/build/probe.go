@@ -43,7 +43,7 @@ inside the root.`,
 	Args: cobra.NoArgs,
 	RunE: func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
-		env, err := buildroot.Resolve(ctx, buildroot.Options{Mode: probeFlags.buildroot, KVer: probeFlags.kernel, KDir: probeFlags.kdir, CacheDir: paths.Cache()})
+		env, err := buildroot.Resolve(ctx, buildroot.Options{Mode: probeFlags.buildroot, KVer: probeFlags.kernel, KDir: probeFlags.kdir, CacheDir: rootFlags.cacheDir})
 		if err != nil {
 			return err
 		}

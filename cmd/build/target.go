@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -41,7 +42,7 @@ func detectTarget(ctx context.Context, f targetFlags) (detect.Target, error) {
 		}
 	}
 	opts := detect.Options{Root: "/", Release: release, KDir: f.kdir, NoOFED: f.noOFED,
-		IDOverride: environ.idOverride, CC: environ.cc, RunCmd: detect.LiveRunner}
+		IDOverride: environ.idOverride, CC: environ.cc, RunCmd: detect.LiveRunner, LookPath: exec.LookPath}
 	t, err := detect.Detect(ctx, opts)
 	if err != nil {
 		t, err = fetchMissingHeaders(ctx, opts, t, err)

@@ -108,7 +108,7 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 // testPynfs is $NFSBUNDLE_PYNFS, else the shared third-party copy next to
 // the checkout (../shared/thirdparty/pynfs-*.tar.gz).
 func testPynfs(top string) (string, error) {
-	p := os.Getenv(conformance.PynfsEnv)
+	p := environ.pynfs
 	if p == "" {
 		m, _ := filepath.Glob(filepath.Join(filepath.Dir(top), "shared", "thirdparty", "pynfs-*.tar.gz"))
 		if len(m) == 0 {

@@ -71,7 +71,8 @@ then fail (this proves the harness can tell).`,
 		o := vmtest.Options{
 			Top: top, KVer: kver, FinishJSON: vmtestFlags.finish, Stock: vmtestFlags.stock,
 			StockModules: vmtestFlags.stockMods, Scenarios: vmtestFlags.scenarios,
-			Timeout: vmtestFlags.timeout, Accel: vmtestFlags.accel, Cache: rootFlags.cacheDir, NoCache: rootFlags.noCache,
+			Timeout: vmtestFlags.timeout, Accel: vmtest.AccelChoice(vmtestFlags.accel, environ.vmAccel), Guest: environ.vmGuest,
+			Cache: rootFlags.cacheDir, NoCache: rootFlags.noCache,
 			NoPVH: vmtestFlags.noPVH, KernelArgs: vmtestFlags.appendArg,
 			SourceDateEpoch: pkg.ParseSourceDateEpoch(environ.sourceDateEpoch),
 		}
