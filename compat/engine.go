@@ -22,6 +22,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/internal/run"
@@ -194,7 +195,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			n++
 		}
 	}
-	logrus.Debugf("compat: %d probes for %s, %d available (%s, %.2fs)", len(res.Probes), opts.KVer, n, res.Mode, res.Duration.Seconds())
+	logrus.Debugf("compat: %d probes for %s, %d available (%s, %s)", len(res.Probes), opts.KVer, n, res.Mode, cli.Seconds(res.Duration))
 	return res, nil
 }
 
@@ -433,7 +434,7 @@ func runBatched(ctx context.Context, opts Options, probes []*Probe) (map[string]
 	if err != nil {
 		return nil, 0, err
 	}
-	logrus.Debugf("compat: Kbuild flags in %.2fs", time.Since(t0).Seconds())
+	logrus.Debugf("compat: Kbuild flags in %s", cli.Seconds(time.Since(t0)))
 	t0 = time.Now()
 	units := planUnits(probes, opts.Jobs)
 	logs := make([]string, len(units))
@@ -457,7 +458,7 @@ func runBatched(ctx context.Context, opts Options, probes []*Probe) (map[string]
 			return nil, 0, err
 		}
 	}
-	logrus.Debugf("compat: %d units compiled in %.2fs", len(units), time.Since(t0).Seconds())
+	logrus.Debugf("compat: %d units compiled in %s", len(units), cli.Seconds(time.Since(t0)))
 	vals := map[string]outcome{}
 	var redo []*Probe
 	for i, u := range units {

@@ -13,7 +13,6 @@ import (
 	"bufio"
 	"context"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/vmtest"
@@ -189,7 +189,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, fmt.Errorf("%s stack: %w", stack, err)
 		}
 		file := filepath.Join(out, stack+".json")
-		if err := saveJSON(file, sr); err != nil {
+		if err := fileutil.WriteJSON(file, sr); err != nil {
 			return nil, err
 		}
 		res.Stacks, res.Files = append(res.Stacks, sr), append(res.Files, file)
@@ -335,14 +335,15 @@ func (o *Options) runSuite(ctx context.Context, tree string, s Suite, stack stri
 	logrus.Infof("conformance: %s on %s: pynfs %s", s.Name, stack, strings.Join(args, " "))
 	sr := SuiteResult{Suite: s.Name, Args: args}
 	tests, counts, err := runPynfs(ctx, tree, s, port, args, log)
-	sr.Seconds = time.Since(t).Seconds()
+	took := time.Since(t)
+	sr.Seconds = took.Seconds()
 	if err != nil {
 		sr.Error = err.Error()
 		logrus.Warnf("conformance: %s on %s: %v (log: %s)", s.Name, stack, err, log)
 		return sr
 	}
 	sr.Tests, sr.Counts = tests, counts
-	logrus.Infof("conformance: %s on %s: %s in %.0fs", s.Name, stack, CountLine(counts), sr.Seconds)
+	logrus.Infof("conformance: %s on %s: %s in %s", s.Name, stack, CountLine(counts), cli.Seconds(took))
 	if ref == nil || ref.Suite(s.Name) == nil {
 		return sr
 	}
@@ -433,14 +434,6 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func saveJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return fileutil.WriteAtomic(path, append(b, '\n'), 0o644)
 }
 
 // Summary prints a line per suite and stack, then each verdict.

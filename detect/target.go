@@ -93,11 +93,7 @@ func TargetPath(buildDir string) string { return filepath.Join(buildDir, "target
 
 // Save records t as the target of buildDir.
 func (t Target) Save(buildDir string) error {
-	data, err := json.MarshalIndent(t, "", "  ")
-	if err != nil {
-		return err
-	}
-	return fileutil.WriteAtomic(TargetPath(buildDir), append(data, '\n'), 0o644)
+	return fileutil.WriteJSON(TargetPath(buildDir), t)
 }
 
 // Load reads a target.json written by Save.

@@ -122,7 +122,7 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *finish.Manifest,
 			names[i] += "*"
 		}
 	}
-	logrus.Infof("vmtest: load order (* = ours): %v", names)
+	logrus.Debugf("vmtest: load order (* = ours): %v", names)
 
 	guest, err := o.guestBinary(ctx)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
@@ -170,7 +171,7 @@ func runQemu(ctx context.Context, c qemuConfig) (*qemuResult, error) {
 	res.ConsoleTail = tail
 	switch {
 	case ctx.Err() != nil:
-		res.Exit = fmt.Sprintf("killed: the run's time limit passed after %s", res.Wall.Round(time.Second))
+		res.Exit = fmt.Sprintf("killed: the run's time limit passed after %s", cli.Seconds(res.Wall))
 	case werr != nil:
 		res.Exit = "qemu: " + werr.Error()
 	default:

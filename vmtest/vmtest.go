@@ -308,7 +308,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	logrus.Infof("vmtest: kernel %s (%s)", o.KVer, img.Source)
+	logrus.Debugf("vmtest: kernel %s (%s)", o.KVer, img.Source)
 	tImage := time.Since(tPack)
 
 	var guard *netGuard

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 )
 
 // targetFlags choose the target kernel; shared by every command that needs one.
@@ -53,7 +54,7 @@ func detectTarget(ctx context.Context, f targetFlags) (detect.Target, error) {
 	if t.Kernel.Note != "" {
 		logrus.Warn(t.Kernel.Note)
 	}
-	logrus.Debugf("detect: %s kernel %s, headers %s (%.1fs)", t.Distro.ID, t.Kernel.Release, t.Kernel.HeadersDir, time.Since(start).Seconds())
+	logrus.Debugf("detect: %s kernel %s, headers %s (%s)", t.Distro.ID, t.Kernel.Release, t.Kernel.HeadersDir, cli.Seconds(time.Since(start)))
 	return t, nil
 }
 
