@@ -3,7 +3,9 @@
 
 // Package detect learns everything about the build host and the target
 // kernel that later stages need. Functions take a filesystem root so tests
-// run over fixture trees; Detect with LiveRunner reads the live machine.
+// run over fixture trees; Detect with LiveRunner and exec.LookPath (Options)
+// reads the live machine. Settings such as $CC and $ID_OVERRIDE arrive in
+// Options: nothing here reads the process environment.
 package detect
 
 import (
