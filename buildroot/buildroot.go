@@ -43,8 +43,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/debian"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/run"
@@ -124,7 +124,7 @@ func Ensure(ctx context.Context, cache, suite string) (string, error) {
 		logrus.Debugf("buildroot: reusing %s", root)
 		return root, nil
 	}
-	unlock, err := lock(ctx, root+".lock")
+	unlock, err := fileutil.Lock(ctx, root+".lock")
 	if err != nil {
 		return "", err
 	}
@@ -160,11 +160,10 @@ func Ensure(ctx context.Context, cache, suite string) (string, error) {
 	}
 	m := Marker{Suite: suite, Mirror: debian.Mirror, Packages: BasePackages, Recipe: recipe(suite),
 		Created: time.Now().UTC(), Seconds: time.Since(start).Seconds()}
-	b, _ := json.MarshalIndent(m, "", "  ")
-	if err := fileutil.WriteAtomic(filepath.Join(root, markerName), append(b, '\n'), 0o644); err != nil {
+	if err := fileutil.WriteJSON(filepath.Join(root, markerName), m); err != nil {
 		return "", err
 	}
-	logrus.Infof("buildroot: %s ready in %.0fs", suite, m.Seconds)
+	logrus.Debugf("buildroot: %s ready in %s", suite, cli.Seconds(time.Since(start)))
 	return root, nil
 }
 
@@ -194,7 +193,7 @@ func removeRoot(root string) error {
 		return fmt.Errorf("build root %s is incomplete but has mounts below it (%s); unmount them (umount -l) and rerun",
 			root, strings.Join(mounts, ", "))
 	}
-	logrus.Infof("buildroot: removing incomplete %s", root)
+	logrus.Debugf("buildroot: removing incomplete %s", root)
 	return os.RemoveAll(root)
 }
 
@@ -211,32 +210,6 @@ func mountsUnder(root string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-func lock(ctx context.Context, path string) (func(), error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			return func() { unix.Flock(int(f.Fd()), unix.LOCK_UN); f.Close() }, nil
-		}
-		if !errors.Is(err, unix.EWOULDBLOCK) {
-			f.Close()
-			return nil, fmt.Errorf("locking %s: %w", path, err)
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, ctx.Err()
-		case <-time.After(500 * time.Millisecond):
-		}
-	}
 }
 
 var pkgName = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
@@ -258,7 +231,7 @@ func EnsurePackages(ctx context.Context, cache, suite string, pkgs ...string) (s
 	if len(missing) == 0 {
 		return root, nil
 	}
-	unlock, err := lock(ctx, root+".lock")
+	unlock, err := fileutil.Lock(ctx, root+".lock")
 	if err != nil {
 		return "", err
 	}

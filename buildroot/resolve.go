@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
@@ -71,6 +70,15 @@ func (e *Env) HostPath(p string) string {
 		return p
 	}
 	return e.Runner.HostPath(p)
+}
+
+// Summary is the build root's log line, "bookworm root <dir> with
+// linux-headers-<kver>"; "" on the host, which has nothing to report.
+func (e *Env) Summary() string {
+	if e.Runner == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s root %s with linux-headers-%s", e.Suite, e.Runner.Root, e.KVer)
 }
 
 // String names the environment in logs: "host" or "buildroot <suite>".
@@ -150,12 +158,10 @@ func (o Options) kernel() (string, error) {
 
 // buildRoot makes suite's root (cached) with kver's headers installed.
 func (o Options) buildRoot(ctx context.Context, suite, kver string) (*Env, error) {
-	start := time.Now()
 	r, kdir, err := EnsureKernel(ctx, o.CacheDir, suite, kver)
 	if err != nil {
 		return nil, fmt.Errorf("build root %s for %s: %w", suite, kver, err)
 	}
-	logrus.Infof("buildroot: %s root %s with linux-headers-%s (%.1fs)", suite, r.Root, kver, time.Since(start).Seconds())
 	if o.KDir != "" {
 		kdir = o.KDir
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/internal/run"
@@ -43,7 +44,7 @@ type Options struct {
 	Exec     Runner   // where make and gcc run (default Host)
 	ProbeDir string   // probe sources (default: the built-in compat/probes set)
 	Probes   []string // only these probe names (default: all)
-	CacheDir string   // the cache root (default paths.Cache())
+	CacheDir string   // the cache root (required): probe results, compiler flags
 }
 
 // ProbeResult is one probe's outcome.
@@ -90,8 +91,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Jobs <= 0 {
 		opts.Jobs = runtime.NumCPU()
 	}
-	if opts.KDir == "" || opts.OutDir == "" {
-		return nil, errors.New("compat: KDir and OutDir are required")
+	if opts.KDir == "" || opts.OutDir == "" || opts.CacheDir == "" {
+		return nil, errors.New("compat: KDir, OutDir and CacheDir are required")
 	}
 	out, err := filepath.Abs(opts.OutDir)
 	if err != nil {
@@ -129,7 +130,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{KVer: opts.KVer, CacheKey: key}
-	cacheFile := filepath.Join(opts.cacheRoot(), "compat", key+".json")
+	cacheFile := filepath.Join(opts.CacheDir, "compat", key+".json")
 	uncached := opts.Isolated || opts.Direct
 	if !opts.NoCache && !uncached {
 		if b, err := os.ReadFile(cacheFile); err == nil {
@@ -194,7 +195,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			n++
 		}
 	}
-	logrus.Debugf("compat: %d probes for %s, %d available (%s, %.2fs)", len(res.Probes), opts.KVer, n, res.Mode, res.Duration.Seconds())
+	logrus.Debugf("compat: %d probes for %s, %d available (%s, %s)", len(res.Probes), opts.KVer, n, res.Mode, cli.Seconds(res.Duration))
 	return res, nil
 }
 
@@ -433,7 +434,7 @@ func runBatched(ctx context.Context, opts Options, probes []*Probe) (map[string]
 	if err != nil {
 		return nil, 0, err
 	}
-	logrus.Debugf("compat: Kbuild flags in %.2fs", time.Since(t0).Seconds())
+	logrus.Debugf("compat: Kbuild flags in %s", cli.Seconds(time.Since(t0)))
 	t0 = time.Now()
 	units := planUnits(probes, opts.Jobs)
 	logs := make([]string, len(units))
@@ -457,7 +458,7 @@ func runBatched(ctx context.Context, opts Options, probes []*Probe) (map[string]
 			return nil, 0, err
 		}
 	}
-	logrus.Debugf("compat: %d units compiled in %.2fs", len(units), time.Since(t0).Seconds())
+	logrus.Debugf("compat: %d units compiled in %s", len(units), cli.Seconds(time.Since(t0)))
 	vals := map[string]outcome{}
 	var redo []*Probe
 	for i, u := range units {
@@ -532,7 +533,7 @@ func KbuildFlags(ctx context.Context, opts Options) (*Cmd, error) {
 		return nil, err
 	}
 	h := sha256.Sum256([]byte(engineVersion + "\n" + opts.KDir + "\n" + id + "\n" + KernelCC(hostKDir)))
-	cacheFile := filepath.Join(opts.cacheRoot(), "compat", "flags", hex.EncodeToString(h[:])+".json")
+	cacheFile := filepath.Join(opts.CacheDir, "compat", "flags", hex.EncodeToString(h[:])+".json")
 	// Reused even with NoCache: it is the kernel's own command line, keyed
 	// by the headers' content and the compiler, not a probe result.
 	if b, err := os.ReadFile(cacheFile); err == nil {

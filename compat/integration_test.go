@@ -65,7 +65,7 @@ func TestProbesIntegration(t *testing.T) {
 	for _, s := range testSeries(t) {
 		t.Run(s.name, func(t *testing.T) {
 			out := t.TempDir()
-			opts := Options{KVer: s.kver, OutDir: out, Jobs: 2, NoCache: true}
+			opts := Options{KVer: s.kver, OutDir: out, Jobs: 2, NoCache: true, CacheDir: paths.Cache()}
 			if s.suite == "" {
 				opts.KDir = "/usr/src/linux-headers-" + s.kver
 			} else {
@@ -136,7 +136,7 @@ func TestFallbackIntegration(t *testing.T) {
 	}
 	ctx := context.Background()
 	opts := Options{KDir: "/usr/src/linux-headers-" + k61, KVer: k61, OutDir: t.TempDir(), Jobs: 1,
-		NoCache: true, ProbeDir: "testdata/fallback-probes"}
+		NoCache: true, ProbeDir: "testdata/fallback-probes", CacheDir: paths.Cache()}
 	b, err := Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)

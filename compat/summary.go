@@ -3,11 +3,7 @@
 
 package compat
 
-import (
-	"fmt"
-
-	"github.com/nfsbundle/nfsbundle/internal/paths"
-)
+import "fmt"
 
 // Available counts the probes whose define is set.
 func (r *Result) Available() int {
@@ -23,12 +19,4 @@ func (r *Result) Available() int {
 // Summary is the stage's log line.
 func (r *Result) Summary() string {
 	return fmt.Sprintf("%d probes, %d defined (%s)", len(r.Probes), r.Available(), r.Mode)
-}
-
-// cacheRoot is CacheDir, else the default cache root.
-func (o Options) cacheRoot() string {
-	if o.CacheDir != "" {
-		return o.CacheDir
-	}
-	return paths.Cache()
 }

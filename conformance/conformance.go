@@ -13,7 +13,6 @@ import (
 	"bufio"
 	"context"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/vmtest"
@@ -69,14 +69,16 @@ type Options struct {
 	KVer   string   // target kernel (a staged build for ours)
 	Stacks []string // ours, inbox (default both)
 	Suites []string // pynfs40, pynfs41, fio (default all)
-	Pynfs  string   // pynfs source: directory or .tar.gz (default $NFSBUNDLE_PYNFS)
+	Pynfs  string   // pynfs source: directory or .tar.gz (the driver's --pynfs, else $NFSBUNDLE_PYNFS)
 	Subset string   // SubsetFull (default) or SubsetCI
 	// Baselines are further references for ours: result files of ours on
 	// another kernel (our 6.1 code on 6.1, for a kernel served through
 	// compat).
 	Baselines []string
-	Cache     string
+	Cache     string // the cache root (required): built pynfs, and vmtest's
 	NoCache   bool
+	Accel     string        // qemu accelerator (vmtest.Options.Accel)
+	Guest     string        // a prebuilt guest helper (vmtest.Options.Guest)
 	Console   io.Writer     // live guest console
 	Timeout   time.Duration // per stack (default 90 min)
 }
@@ -101,9 +103,6 @@ func (o *Options) defaults() error {
 			return err
 		}
 		o.Top = t
-	}
-	if o.Cache == "" {
-		o.Cache = paths.Cache()
 	}
 	if o.KVer == "" {
 		return errors.New("no target kernel: give --kernel KVER")
@@ -136,9 +135,6 @@ func (o *Options) defaults() error {
 	if _, ok := subsetArgs[o.Subset]; !ok {
 		return fmt.Errorf("unknown subset %q: use full or ci", o.Subset)
 	}
-	if o.Pynfs == "" {
-		o.Pynfs = os.Getenv(PynfsEnv)
-	}
 	if o.Timeout == 0 {
 		o.Timeout = 90 * time.Minute
 	}
@@ -162,6 +158,9 @@ func OutDir(top, kver string) string { return filepath.Join(paths.BuildDir(top, 
 func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := o.defaults(); err != nil {
 		return nil, err
+	}
+	if o.Cache == "" {
+		return nil, errors.New("conformance: no cache root (Options.Cache)")
 	}
 	tree := ""
 	if len(o.pynfsSuites()) > 0 {
@@ -190,7 +189,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, fmt.Errorf("%s stack: %w", stack, err)
 		}
 		file := filepath.Join(out, stack+".json")
-		if err := saveJSON(file, sr); err != nil {
+		if err := fileutil.WriteJSON(file, sr); err != nil {
 			return nil, err
 		}
 		res.Stacks, res.Files = append(res.Stacks, sr), append(res.Files, file)
@@ -266,7 +265,7 @@ func (o *Options) runStack(ctx context.Context, stack, tree string, ref *StackRe
 	ready := make(chan struct{})
 	var once sync.Once
 	vo := vmtest.Options{
-		Top: o.Top, KVer: o.KVer, Cache: o.Cache, NoCache: o.NoCache, Console: o.Console,
+		Top: o.Top, KVer: o.KVer, Cache: o.Cache, NoCache: o.NoCache, Console: o.Console, Accel: o.Accel, Guest: o.Guest,
 		Stock: stack == StackInbox, NoVerify: stack == StackInbox,
 		Scenarios: []string{proto.ScenarioServe}, Serve: serve, FioJobs: fioJobs,
 		Net:    &vmtest.Net{Forwards: []vmtest.Forward{{Host: nfsPort, Guest: guestNFSPort}, {Host: ctlPort, Guest: guestControlPort}}},
@@ -336,14 +335,15 @@ func (o *Options) runSuite(ctx context.Context, tree string, s Suite, stack stri
 	logrus.Infof("conformance: %s on %s: pynfs %s", s.Name, stack, strings.Join(args, " "))
 	sr := SuiteResult{Suite: s.Name, Args: args}
 	tests, counts, err := runPynfs(ctx, tree, s, port, args, log)
-	sr.Seconds = time.Since(t).Seconds()
+	took := time.Since(t)
+	sr.Seconds = took.Seconds()
 	if err != nil {
 		sr.Error = err.Error()
 		logrus.Warnf("conformance: %s on %s: %v (log: %s)", s.Name, stack, err, log)
 		return sr
 	}
 	sr.Tests, sr.Counts = tests, counts
-	logrus.Infof("conformance: %s on %s: %s in %.0fs", s.Name, stack, CountLine(counts), sr.Seconds)
+	logrus.Infof("conformance: %s on %s: %s in %s", s.Name, stack, CountLine(counts), cli.Seconds(took))
 	if ref == nil || ref.Suite(s.Name) == nil {
 		return sr
 	}
@@ -434,14 +434,6 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func saveJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	return fileutil.WriteAtomic(path, append(b, '\n'), 0o644)
 }
 
 // Summary prints a line per suite and stack, then each verdict.

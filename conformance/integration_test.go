@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/vmtest"
 )
 
@@ -34,7 +35,9 @@ func TestConformanceBoth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Run(context.Background(), Options{KVer: fin.KVer, Subset: SubsetCI})
+	// What the driver passes from its flags and the environment.
+	res, err := Run(context.Background(), Options{KVer: fin.KVer, Subset: SubsetCI, Cache: paths.Cache(), Pynfs: os.Getenv(PynfsEnv),
+		Guest: os.Getenv(vmtest.GuestEnv), Accel: vmtest.AccelChoice("", os.Getenv(vmtest.AccelEnv))})
 	if err != nil {
 		t.Fatal(err)
 	}

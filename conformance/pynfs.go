@@ -18,6 +18,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
@@ -123,7 +124,7 @@ func PreparePynfs(ctx context.Context, src, cache string) (string, error) {
 	if err := os.Rename(tmp, final); err != nil {
 		return "", err
 	}
-	logrus.Infof("conformance: pynfs from %s built in %s", src, time.Since(t).Round(100*time.Millisecond))
+	logrus.Debugf("conformance: pynfs from %s built in %s", src, cli.Seconds(time.Since(t)))
 	return pynfsRoot(final)
 }
 

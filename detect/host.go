@@ -25,6 +25,9 @@ type Options struct {
 	CC         string // $CC: the compiler to use instead of the one the headers ask for
 	// Commands run on the live host; nil in tests (treated as absent).
 	RunCmd func(ctx context.Context, name string, args ...string) (string, error)
+	// LookPath finds a command on the live host (exec.LookPath); nil in
+	// tests (nothing is found).
+	LookPath func(name string) (string, error)
 }
 
 // Detect runs every detector. The returned error is the first fatal one;
@@ -66,6 +69,13 @@ func (o Options) run(ctx context.Context, name string, args ...string) (string, 
 	return o.RunCmd(ctx, name, args...)
 }
 
+func (o Options) lookPath(name string) (string, error) {
+	if o.LookPath == nil {
+		return "", errors.New("no command lookup")
+	}
+	return o.LookPath(name)
+}
+
 // LiveRunner runs a host command and returns its combined output.
 func LiveRunner(ctx context.Context, name string, args ...string) (string, error) {
 	if _, err := exec.LookPath(name); err != nil {
@@ -101,9 +111,9 @@ func hostCompiler(ctx context.Context, o Options, t Target) Compiler {
 	if name == "" {
 		name = "gcc"
 	}
-	path, err := exec.LookPath(name)
+	path, err := o.lookPath(name)
 	if err != nil && name != "gcc" {
-		if p, err2 := exec.LookPath("gcc"); err2 == nil {
+		if p, err2 := o.lookPath("gcc"); err2 == nil {
 			path, err = p, nil
 		}
 	}

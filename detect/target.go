@@ -3,7 +3,9 @@
 
 // Package detect learns everything about the build host and the target
 // kernel that later stages need. Functions take a filesystem root so tests
-// run over fixture trees; Detect with LiveRunner reads the live machine.
+// run over fixture trees; Detect with LiveRunner and exec.LookPath (Options)
+// reads the live machine. Settings such as $CC and $ID_OVERRIDE arrive in
+// Options: nothing here reads the process environment.
 package detect
 
 import (
@@ -93,11 +95,7 @@ func TargetPath(buildDir string) string { return filepath.Join(buildDir, "target
 
 // Save records t as the target of buildDir.
 func (t Target) Save(buildDir string) error {
-	data, err := json.MarshalIndent(t, "", "  ")
-	if err != nil {
-		return err
-	}
-	return fileutil.WriteAtomic(TargetPath(buildDir), append(data, '\n'), 0o644)
+	return fileutil.WriteJSON(TargetPath(buildDir), t)
 }
 
 // Load reads a target.json written by Save.

@@ -5,7 +5,6 @@ package importer
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -85,11 +84,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := Prepare(ctx, up.Dir, layer, o.Dest); err != nil {
 		return nil, err
 	}
-	data, err := json.MarshalIndent(up, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	if err := fileutil.WriteAtomic(RecordPath(o.BuildDir), append(data, '\n'), 0o644); err != nil {
+	if err := fileutil.WriteJSON(RecordPath(o.BuildDir), up); err != nil {
 		return nil, err
 	}
 	return &Result{Upstream: up, Tarball: tarball}, nil

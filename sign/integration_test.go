@@ -325,7 +325,7 @@ func TestIntegrationEncryptedKey(t *testing.T) {
 	t.Setenv(EnvPrivKey, td("rsa-enc.key"))
 	t.Setenv(EnvPubKey, td("rsa.der"))
 	t.Setenv(EnvPIN, testPIN)
-	s, err := FromEnv()
+	s, err := fromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}

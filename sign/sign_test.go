@@ -471,33 +471,41 @@ func TestLoadSignerErrors(t *testing.T) {
 	}
 }
 
+// fromEnv resolves the signer the environment names, as the driver does.
+func fromEnv() (*Signer, error) { return Resolve("", "", envNow()) }
+
+// envNow reads the signing variables (the driver reads them once).
+func envNow() Env {
+	return Env{Key: os.Getenv(EnvPrivKey), Cert: os.Getenv(EnvPubKey), PIN: os.Getenv(EnvPIN)}
+}
+
 func TestResolve(t *testing.T) {
 	for _, v := range []string{EnvPrivKey, EnvPubKey, EnvPIN} {
 		t.Setenv(v, "")
 	}
-	if s, err := FromEnv(); s != nil || err != nil {
+	if s, err := fromEnv(); s != nil || err != nil {
 		t.Fatalf("nothing set: %v %v", s, err)
 	}
 	t.Setenv(EnvPrivKey, td("rsa-enc.key"))
-	if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), EnvPubKey) {
+	if _, err := fromEnv(); err == nil || !strings.Contains(err.Error(), EnvPubKey) {
 		t.Fatalf("key without cert: %v", err)
 	}
 	t.Setenv(EnvPubKey, td("rsa.der"))
-	if _, err := FromEnv(); !errors.Is(err, ErrPINRequired) {
+	if _, err := fromEnv(); !errors.Is(err, ErrPINRequired) {
 		t.Fatalf("no pin: %v", err)
 	}
 	t.Setenv(EnvPIN, testPIN)
-	s, err := FromEnv()
+	s, err := fromEnv()
 	if err != nil || s == nil {
 		t.Fatalf("env: %v", err)
 	}
 	// Flags win over the environment.
-	s2, err := Resolve(td("ec256.key"), td("ec256.der"))
+	s2, err := Resolve(td("ec256.key"), td("ec256.der"), envNow())
 	if err != nil || !strings.Contains(s2.Describe(), "ECDSA") {
 		t.Fatalf("flags: %v", err)
 	}
 	t.Setenv(EnvPrivKey, "")
-	if _, err := Resolve("", ""); err == nil || !strings.Contains(err.Error(), EnvPrivKey) {
+	if _, err := Resolve("", "", envNow()); err == nil || !strings.Contains(err.Error(), EnvPrivKey) {
 		t.Fatalf("cert without key: %v", err)
 	}
 }

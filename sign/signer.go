@@ -94,25 +94,24 @@ func LoadSigner(keyPath, certPath, pin string) (*Signer, error) {
 	return &Signer{Hash: DefaultHash, key: key, cert: cert, keyDesc: desc, certPath: certPath}, nil
 }
 
-// FromEnv loads the signer named by MODULE_SIGN_PRIV_KEY and
-// MODULE_SIGN_PUB_KEY (passphrase in KBUILD_SIGN_PIN). It returns nil, nil
-// when neither is set, and an error when only one is.
-func FromEnv() (*Signer, error) {
-	return Resolve("", "")
+// Env holds the values of the signing environment variables
+// (MODULE_SIGN_PRIV_KEY, MODULE_SIGN_PUB_KEY, KBUILD_SIGN_PIN), read once
+// by the driver.
+type Env struct {
+	Key, Cert, PIN string
 }
 
-// Resolve picks the key and certificate from flags, falling back to the
-// environment variables per item, and loads them. nil, nil means signing
-// was not requested.
-func Resolve(keyFlag, certFlag string) (*Signer, error) {
+// Resolve picks the key and certificate from flags, falling back to env
+// per item, and loads them. nil, nil means signing was not requested.
+func Resolve(keyFlag, certFlag string, env Env) (*Signer, error) {
 	key, cert := keyFlag, certFlag
 	if key == "" {
-		key = os.Getenv(EnvPrivKey)
+		key = env.Key
 	}
 	if cert == "" {
-		cert = os.Getenv(EnvPubKey)
+		cert = env.Cert
 	}
-	return ResolveWith(key, cert, os.Getenv(EnvPIN))
+	return ResolveWith(key, cert, env.PIN)
 }
 
 // ResolveWith loads the signer of key and cert (pin: the passphrase of an

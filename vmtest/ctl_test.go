@@ -69,7 +69,7 @@ func TestVMCtl(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := CtlOptions(Options{FinishJSON: s, OutDir: filepath.Join(filepath.Dir(s), "vmtest", "ctl")}, bin)
-	rep, err := Run(ctx, o)
+	rep, err := hostRun(ctx, o)
 	if rep != nil {
 		rep.Summary(logWriter{t})
 	}

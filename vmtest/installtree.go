@@ -94,7 +94,7 @@ func installTree(ctx context.Context, tree *cpioTree, kver, modDir string, stock
 	for f, b := range extra {
 		tree.file(root+f, b, 0o644)
 	}
-	logrus.Infof("vmtest: guest module tree /%s: %d modules (%d ours under updates/nfsbundle)", root, len(mods), len(fin.Modules))
+	logrus.Debugf("vmtest: guest module tree /%s: %d modules (%d ours under updates/nfsbundle)", root, len(mods), len(fin.Modules))
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
@@ -33,6 +34,17 @@ func stage(t *testing.T) string {
 	return s
 }
 
+// hostRun is Run with what the driver passes from its flags and the
+// environment: the cache root, a prebuilt guest helper, the accelerator.
+func hostRun(ctx context.Context, o Options) (*Report, error) {
+	if o.Cache == "" {
+		o.Cache = paths.Cache()
+	}
+	o.Guest = os.Getenv(GuestEnv)
+	o.Accel = AccelChoice(o.Accel, os.Getenv(AccelEnv))
+	return Run(ctx, o)
+}
+
 type logWriter struct{ t *testing.T }
 
 func (w logWriter) Write(p []byte) (int, error) {
@@ -42,7 +54,7 @@ func (w logWriter) Write(p []byte) (int, error) {
 
 // TestVMStaged is the acceptance run: every check passes on our modules.
 func TestVMStaged(t *testing.T) {
-	rep, err := Run(context.Background(), Options{FinishJSON: stage(t)})
+	rep, err := hostRun(context.Background(), Options{FinishJSON: stage(t)})
 	if rep != nil {
 		rep.Summary(logWriter{t})
 	}
@@ -62,7 +74,7 @@ func TestVMStaged(t *testing.T) {
 // NFS stack is loaded instead of ours. The harness must fail, naming the
 // version check.
 func TestVMStockFailsVersion(t *testing.T) {
-	rep, err := Run(context.Background(), Options{FinishJSON: stage(t), Stock: true, Scenarios: []string{}})
+	rep, err := hostRun(context.Background(), Options{FinishJSON: stage(t), Stock: true, Scenarios: []string{}})
 	var fe *FailedError
 	if !errors.As(err, &fe) {
 		t.Fatalf("stock modules: want a FailedError, got %v", err)
@@ -96,7 +108,7 @@ func TestVMSigEnforce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Run(context.Background(), o)
+	rep, err := hostRun(context.Background(), o)
 	if rep != nil {
 		rep.Summary(logWriter{t})
 	}
@@ -109,7 +121,7 @@ func TestVMSigEnforce(t *testing.T) {
 // needs an NFS mount, the way other stages (nfsbundle-ctl, signatures) plug
 // in their own scenarios.
 func TestVMExtraHook(t *testing.T) {
-	rep, err := Run(context.Background(), Options{
+	rep, err := hostRun(context.Background(), Options{
 		FinishJSON: stage(t), OutDir: t.TempDir(), Scenarios: []string{},
 		KernelArgs: []string{"vmtest.hook=1"},
 		ExtraChecks: []ExtraCheck{{

@@ -23,7 +23,7 @@ import (
 )
 
 // GuestEnv names a prebuilt guest helper to use instead of building
-// ./vmtest/guest with the Go toolchain.
+// ./vmtest/guest with the Go toolchain; the driver passes it as Options.Guest.
 const GuestEnv = "NFSBUNDLE_VM_GUEST"
 
 type prepared struct {
@@ -122,7 +122,7 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *finish.Manifest,
 			names[i] += "*"
 		}
 	}
-	logrus.Infof("vmtest: load order (* = ours): %v", names)
+	logrus.Debugf("vmtest: load order (* = ours): %v", names)
 
 	guest, err := o.guestBinary(ctx)
 	if err != nil {
@@ -217,10 +217,11 @@ func findBusybox() (string, error) {
 	return "", fmt.Errorf("busybox not found: install busybox-static")
 }
 
-// guestBinary builds ./vmtest/guest as a static linux/amd64 binary.
+// guestBinary is o.Guest, else ./vmtest/guest built as a static
+// linux/amd64 binary.
 func (o *Options) guestBinary(ctx context.Context) (string, error) {
-	if p := os.Getenv(GuestEnv); p != "" {
-		return p, nil
+	if o.Guest != "" {
+		return o.Guest, nil
 	}
 	goBin, err := findGo()
 	if err != nil {

@@ -18,11 +18,22 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
-// AccelEnv forces the accelerator (tcg or kvm).
+// AccelEnv forces the accelerator (tcg or kvm) where --accel is auto.
 const AccelEnv = "NFSBUNDLE_VM_ACCEL"
+
+// AccelChoice is the accelerator asked for: want (--accel), unless it is
+// auto (or empty) and env (the value of $NFSBUNDLE_VM_ACCEL, read by the
+// driver) names one.
+func AccelChoice(want, env string) string {
+	if env != "" && (want == "" || want == "auto") {
+		return env
+	}
+	return want
+}
 
 type qemuConfig struct {
 	Kernel, Initrd, Append, Memory, Accel string
@@ -47,9 +58,6 @@ type qemuResult struct {
 // (kvm_intel/kvm_amd) and /dev/kvm opens; a paravirtual /dev/kvm shim
 // (kvm_pvm) crashes or crawls, so TCG it is.
 func detectAccel(want string) string {
-	if e := os.Getenv(AccelEnv); e != "" && (want == "" || want == "auto") {
-		want = e
-	}
 	if want == "tcg" || want == "kvm" {
 		return want
 	}
@@ -163,7 +171,7 @@ func runQemu(ctx context.Context, c qemuConfig) (*qemuResult, error) {
 	res.ConsoleTail = tail
 	switch {
 	case ctx.Err() != nil:
-		res.Exit = fmt.Sprintf("killed: the run's time limit passed after %s", res.Wall.Round(time.Second))
+		res.Exit = fmt.Sprintf("killed: the run's time limit passed after %s", cli.Seconds(res.Wall))
 	case werr != nil:
 		res.Exit = "qemu: " + werr.Error()
 	default:

@@ -4,7 +4,6 @@
 package vmtest
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
@@ -50,9 +49,5 @@ func (r *Report) absorb(res *qemuResult) {
 }
 
 func (r *Report) save(path string) error {
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	return fileutil.WriteAtomic(path, append(b, '\n'), 0o644)
+	return fileutil.WriteJSON(path, r)
 }

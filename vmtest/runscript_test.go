@@ -67,7 +67,7 @@ func TestVMRunScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Run(context.Background(), o)
+	rep, err := hostRun(context.Background(), o)
 	if rep == nil {
 		t.Fatal(err)
 	}

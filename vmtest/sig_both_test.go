@@ -66,7 +66,7 @@ func TestVMSigEnforceSignedAndUnsigned(t *testing.T) {
 			t.Fatalf("%s expects %v, want %q", c.Name, c.Argv, w)
 		}
 	}
-	rep, err := Run(context.Background(), o)
+	rep, err := hostRun(context.Background(), o)
 	if rep != nil {
 		rep.Summary(logWriter{t})
 	}

@@ -105,10 +105,11 @@ type Options struct {
 	KernelArgs  []string      // appended to the kernel command line
 	Timeout     time.Duration // the whole run; default 170s
 	Memory      string        // guest RAM, default 512M
-	Accel       string        // auto (default), tcg or kvm
+	Accel       string        // auto (default), tcg or kvm: see AccelChoice
+	Guest       string        // a prebuilt guest helper ($NFSBUNDLE_VM_GUEST); "" builds ./vmtest/guest
 	CPU         string        // qemu -cpu model under TCG (default qemu's)
 	OutDir      string        // default build/<kver>/vmtest (Stock: build/<kver>/vmtest/stock)
-	Cache       string        // default paths.Cache()
+	Cache       string        // the cache root (required): kernel images, NFS userspace
 	NoCache     bool
 	// SourceDateEpoch is the mtime of the initramfs entries (0: 1970).
 	SourceDateEpoch int64
@@ -251,6 +252,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err := o.defaults(); err != nil {
 		return nil, err
 	}
+	if o.Cache == "" {
+		return nil, errors.New("vmtest: no cache root (Options.Cache)")
+	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	started := time.Now()
@@ -304,7 +308,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	logrus.Infof("vmtest: kernel %s (%s)", o.KVer, img.Source)
+	logrus.Debugf("vmtest: kernel %s (%s)", o.KVer, img.Source)
 	tImage := time.Since(tPack)
 
 	var guard *netGuard
@@ -369,9 +373,6 @@ func (o *Options) defaults() error {
 			return err
 		}
 		o.Top = t
-	}
-	if o.Cache == "" {
-		o.Cache = paths.Cache()
 	}
 	if o.FinishJSON == "" && o.KVer != "" {
 		o.FinishJSON = filepath.Join(paths.BuildDir(o.Top, o.KVer), "finish.json")

@@ -246,11 +246,10 @@ func TestQemuArgs(t *testing.T) {
 	if a := qemuArgs(qemuConfig{Accel: "kvm"}); a[1] != "kvm" {
 		t.Errorf("kvm args = %v", a)
 	}
-	t.Setenv(AccelEnv, "tcg")
-	if got := detectAccel("auto"); got != "tcg" {
+	if got := detectAccel(AccelChoice("auto", "tcg")); got != "tcg" {
 		t.Errorf("detectAccel with %s=tcg = %s", AccelEnv, got)
 	}
-	if got := detectAccel("kvm"); got != "kvm" {
+	if got := detectAccel(AccelChoice("kvm", "tcg")); got != "kvm" {
 		t.Errorf("explicit kvm = %s", got)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/vmtest"
 )
 
@@ -30,7 +31,8 @@ func main() {
 	noPVH := flag.Bool("no-pvh", false, "boot the bzImage")
 	cpu := flag.String("cpu", "", "qemu -cpu model under TCG (e.g. max)")
 	flag.Parse()
-	o := vmtest.Options{KVer: *kver, FinishJSON: *finish, Stock: *stock, NoPVH: *noPVH, CPU: *cpu}
+	o := vmtest.Options{KVer: *kver, FinishJSON: *finish, Stock: *stock, NoPVH: *noPVH, CPU: *cpu,
+		Cache: paths.Cache(), Guest: os.Getenv(vmtest.GuestEnv), Accel: vmtest.AccelChoice("", os.Getenv(vmtest.AccelEnv))}
 	if *scen != "" {
 		o.Scenarios = strings.Split(*scen, ",")
 	}

@@ -6,7 +6,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"strings"
 	"testing"
@@ -16,19 +15,12 @@ import (
 // runCLI runs the root command with args and returns what it printed on stdout.
 func runCLI(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout := os.Stdout
-	os.Stdout = w
-	rootCmd.SetArgs(args)
-	runErr := rootCmd.Execute()
-	w.Close()
-	os.Stdout = stdout
 	var buf bytes.Buffer
-	io.Copy(&buf, r)
-	return buf.String(), runErr
+	rootCmd.SetOut(&buf)
+	defer rootCmd.SetOut(nil)
+	rootCmd.SetArgs(args)
+	err := rootCmd.Execute()
+	return buf.String(), err
 }
 
 func requireHost(t *testing.T) {

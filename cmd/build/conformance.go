@@ -4,7 +4,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,15 +19,22 @@ import (
 	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/tree"
+	"github.com/nfsbundle/nfsbundle/vmtest"
 )
 
-func init() {
-	var f struct {
-		kernel, stack, pynfs, subset string
-		suites, baselines            []string
-		json, console                bool
-		timeout                      time.Duration
-	}
+func init() { rootCmd.AddCommand(newConformanceCmd()) }
+
+// conformanceFlags are conformance's flags.
+type conformanceFlags struct {
+	kernel, stack, pynfs, subset string
+	suites, baselines            []string
+	json, console                bool
+	timeout                      time.Duration
+}
+
+// newConformanceCmd is `conformance`: pynfs and fio on both stacks, compared.
+func newConformanceCmd() *cobra.Command {
+	var f conformanceFlags
 	cmd := &cobra.Command{
 		Use:   "conformance",
 		Short: "Run pynfs and fio against our stack and the kernel's own in the VM, and compare",
@@ -50,54 +56,7 @@ that series (build/<kver>/conformance/ours.json, or --baseline FILE).
 
 Results: build/<kver>/conformance/<stack>.json, the pynfs logs beside them.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			top, err := paths.Top()
-			if err != nil {
-				return err
-			}
-			kver := f.kernel
-			if kver == "" {
-				if kver, err = onlyStagedKernel(top); err != nil {
-					return err
-				}
-			}
-			if err := detect.CheckRelease(kver); err != nil {
-				return fmt.Errorf("--kernel: %w", err)
-			}
-			o := conformance.Options{Top: top, KVer: kver, Suites: f.suites, Pynfs: f.pynfs, Subset: f.subset,
-				Baselines: f.baselines, Cache: rootFlags.cacheDir, NoCache: rootFlags.noCache, Timeout: f.timeout}
-			switch f.stack {
-			case "both":
-				o.Stacks = []string{conformance.StackInbox, conformance.StackOurs}
-			case conformance.StackOurs, conformance.StackInbox:
-				o.Stacks = []string{f.stack}
-			default:
-				return fmt.Errorf("--stack %q: use ours, inbox or both", f.stack)
-			}
-			if len(o.Baselines) == 0 && wantsOurs(o.Stacks) {
-				if o.Baselines, err = seriesBaselines(top, kver); err != nil {
-					return err
-				}
-			}
-			if f.console {
-				o.Console = os.Stderr
-			}
-			res, err := conformance.Run(cmd.Context(), o)
-			if err != nil {
-				return err
-			}
-			if f.json {
-				b, _ := json.MarshalIndent(res, "", "  ")
-				fmt.Println(string(b))
-				res.Summary(os.Stderr)
-			} else {
-				res.Summary(os.Stdout)
-			}
-			if !res.Passed {
-				return &cli.ExitError{Code: 1, Err: fmt.Errorf("conformance FAILED on %s (results: %s)", kver, strings.Join(res.Files, ", "))}
-			}
-			return nil
-		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runConformance(cmd, f) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.kernel, "kernel", "", "target kernel release (default: the only staged build)")
@@ -109,7 +68,71 @@ Results: build/<kver>/conformance/<stack>.json, the pynfs logs beside them.`,
 	fl.BoolVar(&f.json, "json", false, "print the results as JSON on stdout (the summary goes to stderr)")
 	fl.BoolVar(&f.console, "console", false, "stream the guest console to stderr")
 	fl.DurationVar(&f.timeout, "timeout", 90*time.Minute, "limit per stack")
-	rootCmd.AddCommand(cmd)
+	return cmd
+}
+
+func runConformance(cmd *cobra.Command, f conformanceFlags) error {
+	o, err := conformanceOptions(f)
+	if err != nil {
+		return err
+	}
+	if f.console {
+		o.Console = cmd.ErrOrStderr()
+	}
+	res, err := conformance.Run(cmd.Context(), o)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		if err := cli.PrintJSON(cmd.OutOrStdout(), res); err != nil {
+			return err
+		}
+		res.Summary(cmd.ErrOrStderr())
+	} else {
+		res.Summary(cmd.OutOrStdout())
+	}
+	if !res.Passed {
+		return &cli.ExitError{Code: 1, Err: fmt.Errorf("conformance FAILED on %s (results: %s)", o.KVer, strings.Join(res.Files, ", "))}
+	}
+	return nil
+}
+
+// conformanceOptions turns the flags and the environment into Options.
+func conformanceOptions(f conformanceFlags) (conformance.Options, error) {
+	top, err := paths.Top()
+	if err != nil {
+		return conformance.Options{}, err
+	}
+	kver := f.kernel
+	if kver == "" {
+		if kver, err = onlyStagedKernel(top); err != nil {
+			return conformance.Options{}, err
+		}
+	}
+	if err := detect.CheckRelease(kver); err != nil {
+		return conformance.Options{}, fmt.Errorf("--kernel: %w", err)
+	}
+	pynfs := f.pynfs
+	if pynfs == "" {
+		pynfs = environ.pynfs
+	}
+	o := conformance.Options{Top: top, KVer: kver, Suites: f.suites, Pynfs: pynfs, Subset: f.subset,
+		Baselines: f.baselines, Cache: rootFlags.cacheDir, NoCache: rootFlags.noCache, Timeout: f.timeout,
+		Accel: vmtest.AccelChoice("", environ.vmAccel), Guest: environ.vmGuest}
+	switch f.stack {
+	case "both":
+		o.Stacks = []string{conformance.StackInbox, conformance.StackOurs}
+	case conformance.StackOurs, conformance.StackInbox:
+		o.Stacks = []string{f.stack}
+	default:
+		return o, fmt.Errorf("--stack %q: use ours, inbox or both", f.stack)
+	}
+	if len(o.Baselines) == 0 && wantsOurs(o.Stacks) {
+		if o.Baselines, err = seriesBaselines(top, kver); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
 }
 
 func wantsOurs(stacks []string) bool {

@@ -4,14 +4,17 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 )
 
-func init() {
+func init() { rootCmd.AddCommand(newDetectCmd()) }
+
+// newDetectCmd is `detect`: print the detect stage's facts.
+func newDetectCmd() *cobra.Command {
 	var tf targetFlags
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -23,18 +26,17 @@ func init() {
 			if err != nil {
 				return err
 			}
+			out := cmd.OutOrStdout()
 			if asJSON {
-				enc := json.NewEncoder(os.Stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(t)
+				return cli.PrintJSON(out, t)
 			}
 			for _, l := range t.Facts() {
-				fmt.Println(l)
+				fmt.Fprintln(out, l)
 			}
 			return nil
 		},
 	}
 	tf.register(cmd.Flags())
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }

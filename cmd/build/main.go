@@ -16,11 +16,13 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
+	"github.com/nfsbundle/nfsbundle/conformance"
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/pkg/rpm"
 	"github.com/nfsbundle/nfsbundle/sign"
+	"github.com/nfsbundle/nfsbundle/vmtest"
 )
 
 var rootFlags struct {
@@ -33,14 +35,15 @@ var rootFlags struct {
 // before any subcommand runs and passed down in Options fields: no stage
 // reads the environment itself.
 var environ struct {
-	sourceDateEpoch string // $SOURCE_DATE_EPOCH
-	cc              string // $CC
-	kver            string // $KVER
-	idOverride      string // $ID_OVERRIDE
-	signKey         string // $MODULE_SIGN_PRIV_KEY
-	signCert        string // $MODULE_SIGN_PUB_KEY
-	signPIN         string // $KBUILD_SIGN_PIN
-	rpmSignKey      string // $NFSBUNDLE_RPM_SIGN_KEY
+	sourceDateEpoch string   // $SOURCE_DATE_EPOCH
+	cc              string   // $CC
+	kver            string   // $KVER
+	idOverride      string   // $ID_OVERRIDE
+	sign            sign.Env // $MODULE_SIGN_PRIV_KEY, $MODULE_SIGN_PUB_KEY, $KBUILD_SIGN_PIN
+	vmAccel         string   // $NFSBUNDLE_VM_ACCEL
+	vmGuest         string   // $NFSBUNDLE_VM_GUEST
+	pynfs           string   // $NFSBUNDLE_PYNFS
+	rpmSignKey      string   // $NFSBUNDLE_RPM_SIGN_KEY
 }
 
 func readEnviron() {
@@ -48,9 +51,10 @@ func readEnviron() {
 	environ.cc = os.Getenv("CC")
 	environ.kver = os.Getenv("KVER")
 	environ.idOverride = os.Getenv(detect.IDOverrideEnv)
-	environ.signKey = os.Getenv(sign.EnvPrivKey)
-	environ.signCert = os.Getenv(sign.EnvPubKey)
-	environ.signPIN = os.Getenv(sign.EnvPIN)
+	environ.sign = sign.Env{Key: os.Getenv(sign.EnvPrivKey), Cert: os.Getenv(sign.EnvPubKey), PIN: os.Getenv(sign.EnvPIN)}
+	environ.vmAccel = os.Getenv(vmtest.AccelEnv)
+	environ.vmGuest = os.Getenv(vmtest.GuestEnv)
+	environ.pynfs = os.Getenv(conformance.PynfsEnv)
 	environ.rpmSignKey = os.Getenv(rpm.SignKeyEnv)
 }
 
@@ -62,10 +66,9 @@ var rootCmd = &cobra.Command{
 	PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 		setupLogging(rootFlags.verbose)
 		readEnviron()
-		if rootFlags.cacheDir != "" {
-			paths.SetCache(rootFlags.cacheDir) // for buildroot and headers, which look it up
+		if rootFlags.cacheDir == "" {
+			rootFlags.cacheDir = paths.Cache() // $NFSBUNDLE_CACHE, else ~/.cache/nfsbundle
 		}
-		rootFlags.cacheDir = paths.Cache()
 		return nil
 	},
 }

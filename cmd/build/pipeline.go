@@ -17,6 +17,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/importer"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/kbuild"
 	"github.com/nfsbundle/nfsbundle/pkg"
@@ -74,20 +75,31 @@ func (s stage) do(ctx context.Context, b *build) error {
 		return err
 	}
 	if s.name != "" {
-		logrus.Infof("%-8s %s (%.1fs)", s.name+":", msg, time.Since(start).Seconds())
+		logStage(s.name, msg, start)
 	}
 	return nil
 }
 
-// prepareRoot creates the build root the target needs, if any (it logs
-// its own line: "buildroot:").
+// logStage logs a stage's one Info line: its name, its summary and how
+// long it took since start.
+func logStage(name, summary string, start time.Time) {
+	logrus.Infof("%-8s %s (%s)", name+":", summary, cli.Seconds(time.Since(start)))
+}
+
+// prepareRoot creates the build root the target needs, if any, and then
+// logs its line ("buildroot:"); on the host it logs nothing.
 func (b *build) prepareRoot(ctx context.Context) (string, error) {
+	start := time.Now()
 	env, err := prepareBuildRoot(ctx, b.f.buildroot, requestedKernel(b.f.target), b.top)
+	if err != nil {
+		return "", err
+	}
 	if env != nil {
+		logStage("buildroot", env.Summary(), start)
 		b.f.target.kdir = env.HostKDir()
 	}
 	b.env = env
-	return "", err
+	return "", nil
 }
 
 func (b *build) detect(ctx context.Context) (string, error) {
@@ -112,14 +124,7 @@ func (b *build) checkTarget(ctx context.Context) (string, error) {
 	if err := t.Check(b.env != nil); err != nil {
 		return "", err
 	}
-	key, cert := b.f.signKey, b.f.signCert
-	if key == "" {
-		key = environ.signKey
-	}
-	if cert == "" {
-		cert = environ.signCert
-	}
-	signer, err := sign.ResolveWith(key, cert, environ.signPIN)
+	signer, err := sign.Resolve(b.f.signKey, b.f.signCert, environ.sign)
 	if err != nil {
 		return "", err
 	}

@@ -4,17 +4,18 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"text/tabwriter"
+	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
 	"github.com/nfsbundle/nfsbundle/buildroot"
 	"github.com/nfsbundle/nfsbundle/compat"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 )
 
@@ -43,9 +44,13 @@ inside the root.`,
 	Args: cobra.NoArgs,
 	RunE: func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
-		env, err := buildroot.Resolve(ctx, buildroot.Options{Mode: probeFlags.buildroot, KVer: probeFlags.kernel, KDir: probeFlags.kdir, CacheDir: paths.Cache()})
+		start := time.Now()
+		env, err := buildroot.Resolve(ctx, buildroot.Options{Mode: probeFlags.buildroot, KVer: probeFlags.kernel, KDir: probeFlags.kdir, CacheDir: rootFlags.cacheDir})
 		if err != nil {
 			return err
+		}
+		if s := env.Summary(); s != "" {
+			logStage("buildroot", s, start)
 		}
 		logrus.Infof("probe: %s in %s, KDIR %s", env.KVer, env.Why, env.KDir)
 		out := probeFlags.out
@@ -69,32 +74,35 @@ inside the root.`,
 			return err
 		}
 		if probeFlags.json {
-			enc := json.NewEncoder(os.Stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(struct {
+			return cli.PrintJSON(cmd.OutOrStdout(), struct {
 				*compat.Result
 				Suite string `json:"buildroot,omitempty"`
 				KDir  string `json:"kdir"`
 			}{res, env.Suite, env.KDir})
 		}
-		fmt.Printf("compat probes for %s (%s; %s, %.2fs): %d of %d available\n",
-			env.KVer, env.Why, res.Mode, res.Duration.Seconds(), res.Available(), len(res.Probes))
-		tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-		for _, p := range res.Probes {
-			v := "no"
-			if p.Value {
-				v = "yes"
-			}
-			what := p.Kind
-			if p.Arg != "" {
-				what += " " + p.Arg
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s (%s)\n", p.Define, v, p.Name, what)
-		}
-		tw.Flush()
-		fmt.Printf("wrote %s and %s\n", res.Header, res.MakeVars)
+		printProbes(cmd.OutOrStdout(), env, res)
 		return nil
 	},
+}
+
+// printProbes is probe's text output: one line per probe, then the files.
+func printProbes(w io.Writer, env *buildroot.Env, res *compat.Result) {
+	fmt.Fprintf(w, "compat probes for %s (%s; %s, %s): %d of %d available\n",
+		env.KVer, env.Why, res.Mode, cli.Seconds(res.Duration), res.Available(), len(res.Probes))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, p := range res.Probes {
+		v := "no"
+		if p.Value {
+			v = "yes"
+		}
+		what := p.Kind
+		if p.Arg != "" {
+			what += " " + p.Arg
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s (%s)\n", p.Define, v, p.Name, what)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "wrote %s and %s\n", res.Header, res.MakeVars)
 }
 
 func init() {

@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
@@ -31,7 +30,7 @@ MODULE_SIGN_PUB_KEY (PEM or DER); an encrypted key's passphrase from
 KBUILD_SIGN_PIN. --hash is the target's CONFIG_MODULE_SIG_HASH.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
-			s, err := sign.Resolve(keyPath, certPath)
+			s, err := sign.Resolve(keyPath, certPath, environ.sign)
 			if err != nil {
 				return fmt.Errorf("sign: %w", err)
 			}
@@ -72,7 +71,7 @@ unsigned, truncated, corrupt or does not verify.`,
 		RunE: func(cmd *cobra.Command, files []string) error {
 			certFile := verifyCert
 			if certFile == "" {
-				certFile = os.Getenv(sign.EnvPubKey)
+				certFile = environ.sign.Cert
 			}
 			var cert *x509.Certificate
 			if certFile != "" {

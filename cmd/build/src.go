@@ -80,7 +80,7 @@ no network, no Go toolchain, no kernel source package.`,
 // upstreamFor extracts (or finds cached) the upstream subset of one tree.
 func upstreamFor(cmd *cobra.Command, tr *tree.Tree) (*importer.Upstream, error) {
 	ctx := cmd.Context()
-	tarball, err := importer.FindTarball(ctx, "", tr.UpstreamSeries, paths.Cache(), sourceApt(tr.UpstreamSeries))
+	tarball, err := importer.FindTarball(ctx, "", tr.UpstreamSeries, rootFlags.cacheDir, sourceApt(tr.UpstreamSeries))
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func upstreamFor(cmd *cobra.Command, tr *tree.Tree) (*importer.Upstream, error) 
 	if err != nil {
 		return nil, err
 	}
-	return importer.Extract(ctx, tarball, plist, paths.Cache())
+	return importer.Extract(ctx, tarball, plist, rootFlags.cacheDir)
 }
 
 func init() {

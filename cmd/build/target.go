@@ -6,12 +6,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"os/exec"
 	"time"
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/pflag"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 )
 
 // targetFlags choose the target kernel; shared by every command that needs one.
@@ -41,7 +43,7 @@ func detectTarget(ctx context.Context, f targetFlags) (detect.Target, error) {
 		}
 	}
 	opts := detect.Options{Root: "/", Release: release, KDir: f.kdir, NoOFED: f.noOFED,
-		IDOverride: environ.idOverride, CC: environ.cc, RunCmd: detect.LiveRunner}
+		IDOverride: environ.idOverride, CC: environ.cc, RunCmd: detect.LiveRunner, LookPath: exec.LookPath}
 	t, err := detect.Detect(ctx, opts)
 	if err != nil {
 		t, err = fetchMissingHeaders(ctx, opts, t, err)
@@ -52,7 +54,7 @@ func detectTarget(ctx context.Context, f targetFlags) (detect.Target, error) {
 	if t.Kernel.Note != "" {
 		logrus.Warn(t.Kernel.Note)
 	}
-	logrus.Debugf("detect: %s kernel %s, headers %s (%.1fs)", t.Distro.ID, t.Kernel.Release, t.Kernel.HeadersDir, time.Since(start).Seconds())
+	logrus.Debugf("detect: %s kernel %s, headers %s (%s)", t.Distro.ID, t.Kernel.Release, t.Kernel.HeadersDir, cli.Seconds(time.Since(start)))
 	return t, nil
 }
 

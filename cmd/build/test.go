@@ -99,16 +99,16 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 	start := time.Now()
 	// -p 1: integration tests share the staged build, dpkg and the CPU.
 	if err := goTool(ctx, top, env, "test", "-count=1", "-p", "1", "-timeout", "50m", pkgs); err != nil {
-		return &cli.ExitError{Code: 1, Err: fmt.Errorf("tests failed (%.0fs)", time.Since(start).Seconds())}
+		return &cli.ExitError{Code: 1, Err: fmt.Errorf("tests failed (%s)", cli.Seconds(time.Since(start)))}
 	}
-	logrus.Infof("test: all tests passed (%.0fs)", time.Since(start).Seconds())
+	logrus.Infof("test: all tests passed (%s)", cli.Seconds(time.Since(start)))
 	return nil
 }
 
 // testPynfs is $NFSBUNDLE_PYNFS, else the shared third-party copy next to
 // the checkout (../shared/thirdparty/pynfs-*.tar.gz).
 func testPynfs(top string) (string, error) {
-	p := os.Getenv(conformance.PynfsEnv)
+	p := environ.pynfs
 	if p == "" {
 		m, _ := filepath.Glob(filepath.Join(filepath.Dir(top), "shared", "thirdparty", "pynfs-*.tar.gz"))
 		if len(m) == 0 {
@@ -163,7 +163,7 @@ func installTestDeps(ctx context.Context, top string) error {
 			return fmt.Errorf("%s: %v\n%s", strings.Join(s[:4], " "), err, run.Tail(string(out), 15))
 		}
 	}
-	logrus.Infof("test: %d packages installed (%.0fs)", len(pkgs), time.Since(start).Seconds())
+	logrus.Infof("test: %d packages installed (%s)", len(pkgs), cli.Seconds(time.Since(start)))
 	return nil
 }
 

@@ -6,7 +6,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"time"
 
@@ -71,12 +71,13 @@ then fail (this proves the harness can tell).`,
 		o := vmtest.Options{
 			Top: top, KVer: kver, FinishJSON: vmtestFlags.finish, Stock: vmtestFlags.stock,
 			StockModules: vmtestFlags.stockMods, Scenarios: vmtestFlags.scenarios,
-			Timeout: vmtestFlags.timeout, Accel: vmtestFlags.accel, Cache: rootFlags.cacheDir, NoCache: rootFlags.noCache,
+			Timeout: vmtestFlags.timeout, Accel: vmtest.AccelChoice(vmtestFlags.accel, environ.vmAccel), Guest: environ.vmGuest,
+			Cache: rootFlags.cacheDir, NoCache: rootFlags.noCache,
 			NoPVH: vmtestFlags.noPVH, KernelArgs: vmtestFlags.appendArg,
 			SourceDateEpoch: pkg.ParseSourceDateEpoch(environ.sourceDateEpoch),
 		}
 		if vmtestFlags.console {
-			o.Console = os.Stderr
+			o.Console = cmd.ErrOrStderr()
 		}
 		if vmtestFlags.sig {
 			if o.FinishJSON == "" {
@@ -114,10 +115,10 @@ then fail (this proves the harness can tell).`,
 		}
 		rep, err := vmtest.Run(cmd.Context(), o)
 		if rep != nil && vmtestFlags.run != "" {
-			return scriptResult(rep, err)
+			return scriptResult(cmd, rep, err)
 		}
 		if rep != nil {
-			rep.Summary(os.Stdout)
+			rep.Summary(cmd.OutOrStdout())
 		}
 		var fe *vmtest.FailedError
 		if errors.As(err, &fe) {
@@ -126,19 +127,19 @@ then fail (this proves the harness can tell).`,
 		if err != nil {
 			return err
 		}
-		fmt.Println("vmtest: PASS")
+		fmt.Fprintln(cmd.OutOrStdout(), "vmtest: PASS")
 		return nil
 	},
 }
 
 // scriptResult prints the script's output on stdout and the VM summary on
 // stderr, and exits with the script's status (1 when the VM failed first).
-func scriptResult(rep *vmtest.Report, err error) error {
+func scriptResult(cmd *cobra.Command, rep *vmtest.Report, err error) error {
 	out := rep.Output(vmtest.CheckRun)
 	if out != nil {
-		os.Stdout.WriteString(out.Output)
+		io.WriteString(cmd.OutOrStdout(), out.Output)
 	}
-	rep.Summary(os.Stderr)
+	rep.Summary(cmd.ErrOrStderr())
 	switch {
 	case out != nil && out.Exit == 0 && err == nil:
 		return nil

@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package cli holds what both command-line programs (build.sh's driver and
-// nfsbundle-ctl) share: an error that carries the exit status, and the
-// JSON printer behind their --json flags.
+// nfsbundle-ctl) share: an error that carries the exit status, the JSON
+// printer behind their --json flags, and the one duration format of their
+// output (which the stages' progress lines use too).
 package cli
 
 import (

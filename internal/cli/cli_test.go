@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 )
 
 func TestExitCode(t *testing.T) {
@@ -25,5 +26,11 @@ func TestPrintJSON(t *testing.T) {
 	var b bytes.Buffer
 	if err := PrintJSON(&b, map[string]int{"a": 1}); err != nil || b.String() != "{\n  \"a\": 1\n}\n" {
 		t.Errorf("got %q, %v", b.String(), err)
+	}
+}
+
+func TestSeconds(t *testing.T) {
+	if got := Seconds(12345 * time.Millisecond); got != "12.3s" {
+		t.Errorf("Seconds = %q", got)
 	}
 }

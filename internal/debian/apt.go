@@ -92,7 +92,7 @@ func (a *Apt) Update(ctx context.Context, force bool) error {
 	if st, err := os.Stat(stamp); err == nil && !force && time.Since(st.ModTime()) < MaxAge {
 		return nil
 	}
-	unlock, err := lockFile(filepath.Join(a.Dir, "lock"))
+	unlock, err := fileutil.Lock(ctx, filepath.Join(a.Dir, "lock"))
 	if err != nil {
 		return err
 	}

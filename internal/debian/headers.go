@@ -5,7 +5,6 @@ package debian
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/run"
@@ -51,7 +49,7 @@ func FetchHeaders(ctx context.Context, cache, suite, kver string) (string, error
 	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {
 		return kdir, nil
 	}
-	unlock, err := lockFile(dir + ".lock")
+	unlock, err := fileutil.Lock(ctx, dir+".lock")
 	if err != nil {
 		return "", err
 	}
@@ -100,8 +98,7 @@ func FetchHeaders(ctx context.Context, cache, suite, kver string) (string, error
 	if err := os.Rename(tmp, dir); err != nil {
 		return "", err
 	}
-	j, _ := json.MarshalIndent(m, "", "  ")
-	return kdir, fileutil.WriteAtomic(filepath.Join(dir, "manifest.json"), append(j, '\n'), 0o644)
+	return kdir, fileutil.WriteJSON(filepath.Join(dir, "manifest.json"), m)
 }
 
 // headerPackages are linux-headers-<kver> and the linux-headers-* and
@@ -139,20 +136,4 @@ func pointAtCommon(mk, dir string) error {
 	}
 	fixed := regexp.MustCompile(`(?m)^include /usr/src/`).ReplaceAll(b, []byte("include "+filepath.Join(dir, "usr/src")+"/"))
 	return fileutil.WriteAtomic(mk, fixed, 0o644)
-}
-
-// lockFile takes an exclusive flock on path (created if needed).
-func lockFile(path string) (func(), error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("locking %s: %w", path, err)
-	}
-	return func() { unix.Flock(int(f.Fd()), unix.LOCK_UN); f.Close() }, nil
 }

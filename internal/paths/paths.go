@@ -49,19 +49,11 @@ func isTop(dir string) bool {
 	return err == nil
 }
 
-// cacheOverride is the cache root set by SetCache.
-var cacheOverride string
-
-// SetCache makes Cache return dir: the driver's --cache-dir, for packages
-// that still look the cache root up instead of taking it as a parameter.
-func SetCache(dir string) { cacheOverride = dir }
-
-// Cache returns the cache root: the one given to SetCache, else
-// $NFSBUNDLE_CACHE, else $XDG_CACHE_HOME/nfsbundle, else ~/.cache/nfsbundle.
+// Cache returns the default cache root: $NFSBUNDLE_CACHE, else
+// $XDG_CACHE_HOME/nfsbundle, else ~/.cache/nfsbundle. Only the drivers
+// call it (build.sh's when --cache-dir is not given); the stages take the
+// cache root as a parameter.
 func Cache() string {
-	if cacheOverride != "" {
-		return cacheOverride
-	}
 	if c := os.Getenv(CacheEnv); c != "" {
 		return c
 	}
