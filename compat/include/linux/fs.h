@@ -2,7 +2,7 @@
 /*
  * <linux/fs.h> as the 6.1 code expects it, on every kernel the main tree
  * covers. Reads: HAVE_LINUX_FILELOCK_H, HAVE_NO_LLSEEK, HAVE_INODE_GET_MTIME,
- * HAVE_FILE_LOCK_CORE, HAVE_LOCKS_INODE.
+ * HAVE_FILE_LOCK_CORE, HAVE_LOCKS_INODE, HAVE_MAPPING_I_PRIVATE_LOCK.
  */
 #ifndef NFSB_COMPAT_LINUX_FS_H
 #define NFSB_COMPAT_LINUX_FS_H
@@ -47,6 +47,15 @@
 #ifndef HAVE_LOCKS_INODE
 /* v6.3 replaced locks_inode(file) with file_inode(), which it had become. */
 #define locks_inode(file) file_inode(file)
+#endif
+
+#ifndef HAVE_MAPPING_I_PRIVATE_LOCK
+/*
+ * v6.8 renamed address_space->private_lock to i_private_lock; the tree uses
+ * the new name (compat/patchgen/i_private_lock.cocci). No other identifier
+ * of that name exists on the older kernels this maps back on.
+ */
+#define i_private_lock private_lock
 #endif
 
 #ifndef HAVE_NO_LLSEEK
