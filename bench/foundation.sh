@@ -13,12 +13,14 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", b-a}'; }
 
 ./build.sh bin "$@" >/dev/null 2>&1 # warm the import cache and the driver binary
-# finish.json is finish.Manifest, target.json detect.Target: their JSON field names.
+# The manifests are read by their owners (finish.Load, detect.Load).
 manifest=$(ls -t build/*/finish.json | head -1)
-kver=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["kver"])' "$manifest")
+go=$(command -v go || echo /usr/local/go/bin/go)
+info() { "$go" run ./bench/buildinfo "$manifest" "$1"; }
+kver=$(info kver)
 src="$top/build/$kver/src"
-kdir=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["kernel"]["headers_dir"])' "$top/build/$kver/target.json")
-mapfile -t vars < <(python3 -c 'import json,sys;print("\n".join(json.load(open(sys.argv[1]))["make_vars"]))' "$manifest")
+kdir=$(info headers-dir)
+mapfile -t vars < <(info make-vars)
 jobs=$(nproc)
 
 # Interleave the two, ROUNDS times each, and keep the fastest of each: on a
