@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/sirupsen/logrus"
+
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 // Module is one built .ko in the source tree.
@@ -233,7 +235,7 @@ func FindModules(src string) ([]Module, error) {
 		}
 		if !d.IsDir() && strings.HasSuffix(p, ".ko") {
 			rel, _ := filepath.Rel(src, p)
-			mods = append(mods, Module{Name: strings.TrimSuffix(d.Name(), ".ko"), RelPath: rel, Path: p})
+			mods = append(mods, Module{Name: modinfo.NameFromFile(d.Name()), RelPath: rel, Path: p})
 		}
 		return nil
 	})
@@ -259,7 +261,7 @@ func fromOrder(src, order string) ([]Module, error) {
 		if _, err := os.Stat(p); err != nil {
 			return nil, fmt.Errorf("modules.order lists %s but it was not built", rel)
 		}
-		mods = append(mods, Module{Name: strings.TrimSuffix(filepath.Base(rel), ".ko"), RelPath: rel, Path: p})
+		mods = append(mods, Module{Name: modinfo.NameFromFile(rel), RelPath: rel, Path: p})
 	}
 	sort.Slice(mods, func(i, j int) bool { return mods[i].RelPath < mods[j].RelPath })
 	return mods, nil

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 // Maintainer scripts. Values embedded in them (kernel release, module
@@ -68,12 +70,7 @@ func depmodConf(kver, modDir string, relPaths []string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Installed by the %s package for kernel %s: prefer the nfsbundle NFS\n# stack over the kernel's own modules of the same name.\n", ProjectName, kver)
 	for _, rp := range relPaths {
-		name := strings.TrimSuffix(lastElem(rp), ".ko")
-		for _, ext := range []string{".ko.xz", ".ko.zst", ".ko.gz"} {
-			if strings.HasSuffix(lastElem(rp), ext) {
-				name = strings.TrimSuffix(lastElem(rp), ext)
-			}
-		}
+		name := modinfo.NameFromFile(rp)
 		// modDir is lib/modules/<kver>/...: depmod wants the part below the
 		// kernel's module directory.
 		dir := strings.TrimPrefix(modDir, "lib/modules/"+kver+"/")
