@@ -15,7 +15,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 
 	"github.com/goreleaser/nfpm/v2"
@@ -48,16 +47,7 @@ var archNames = map[string]string{
 
 // Arch is a machine architecture in Debian's spelling; empty means the
 // build host's.
-func Arch(a string) string {
-	if a == "" {
-		a = runtime.GOARCH
-	}
-	a = strings.ToLower(a)
-	if s, ok := archNames[a]; ok {
-		return s
-	}
-	return a
-}
+func Arch(a string) string { return pkg.SpellArch(a, archNames) }
 
 func debVersion(p *pkg.Package) string {
 	if p.Release == "" {

@@ -12,8 +12,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"runtime"
-	"strings"
 
 	"github.com/google/rpmpack"
 
@@ -47,16 +45,7 @@ var archNames = map[string]string{
 
 // Arch is a machine architecture in RPM's spelling; empty means the build
 // host's.
-func Arch(a string) string {
-	if a == "" {
-		a = runtime.GOARCH
-	}
-	a = strings.ToLower(a)
-	if s, ok := archNames[a]; ok {
-		return s
-	}
-	return a
-}
+func Arch(a string) string { return pkg.SpellArch(a, archNames) }
 
 // Header tags rpmpack has no API for.
 const (
