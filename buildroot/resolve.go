@@ -202,6 +202,9 @@ func (o Options) host(ctx context.Context, kver, why string) (*Env, error) {
 // installed, the current ones of the host's release. Anything else returns
 // derr unchanged, at once.
 func FetchMissingHeaders(ctx context.Context, cache string, o detect.Options, t detect.Target, derr error) (detect.Target, error) {
+	if cache == "" {
+		return t, errors.New("buildroot: no cache directory given for fetched headers")
+	}
 	var nh *detect.NoHeadersError
 	noneAtAll := errors.Is(derr, detect.ErrNoHeadersAtAll)
 	if t.Distro.ID != "debian" || (!noneAtAll && !errors.As(derr, &nh)) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/internal/debian"
+	"github.com/nfsbundle/nfsbundle/internal/paths"
 )
 
 // TestNoHeadersInstalledFetchesThem is the fresh Debian machine without any
@@ -23,6 +24,11 @@ func TestNoHeadersInstalledFetchesThem(t *testing.T) {
 	if debian.HostSuite() != "bookworm" {
 		t.Skip("fetches the host release's headers: written for a Debian 12 host")
 	}
+	// The root command resolves the cache before any subcommand runs;
+	// this test calls the wiring directly, so it does the same.
+	saved := rootFlags.cacheDir
+	rootFlags.cacheDir = paths.Cache()
+	defer func() { rootFlags.cacheDir = saved }()
 	root := t.TempDir()
 	os.MkdirAll(filepath.Join(root, "etc"), 0o755)
 	os.WriteFile(filepath.Join(root, "etc/os-release"), []byte("ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n"), 0o644)

@@ -5,6 +5,7 @@ package debian
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,6 +45,9 @@ func HeadersDir(cache, kver string) string { return filepath.Join(cache, "header
 // host's compiler; for a faithful build of another release's kernel use a
 // build root.
 func FetchHeaders(ctx context.Context, cache, suite, kver string) (string, error) {
+	if cache == "" {
+		return "", errors.New("debian: no cache directory given for fetched headers")
+	}
 	dir := HeadersDir(cache, kver)
 	kdir := filepath.Join(dir, "usr/src/linux-headers-"+kver)
 	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err == nil {

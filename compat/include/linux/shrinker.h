@@ -35,19 +35,26 @@ shrinker_alloc(unsigned int flags, const char *fmt, ...)
 	return &s->shrinker;
 }
 
-static inline void shrinker_register(struct shrinker *shrinker)
+/* register_shrinker() with the name shrinker_alloc() recorded. */
+static inline int nfsb_register_shrinker(struct shrinker *shrinker)
 {
 	struct nfsb_shrinker *s = container_of(shrinker, struct nfsb_shrinker, shrinker);
-	int err;
 
 #ifdef HAVE_REGISTER_SHRINKER_NAME
-	err = register_shrinker(shrinker, "%s", s->name);
+	return register_shrinker(shrinker, "%s", s->name);
 #else
-	err = register_shrinker(shrinker);
+	return register_shrinker(shrinker);
 #endif
+}
+
+static inline void shrinker_register(struct shrinker *shrinker)
+{
+	int err = nfsb_register_shrinker(shrinker);
+
 	/* v6.7's shrinker_register() cannot fail: callers do not check. */
 	if (err)
-		pr_warn("nfsbundle: shrinker %s not registered: %d\n", s->name, err);
+		pr_warn("nfsbundle: shrinker %s not registered: %d\n",
+			container_of(shrinker, struct nfsb_shrinker, shrinker)->name, err);
 }
 
 /* unregister_shrinker() returns early for a shrinker never registered. */
