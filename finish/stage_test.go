@@ -13,7 +13,7 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
-	"github.com/nfsbundle/nfsbundle/kbuild"
+	"github.com/nfsbundle/nfsbundle/internal/stack"
 )
 
 // loadManifest reads the manifest a real `build.sh bin` wrote; under
@@ -36,7 +36,7 @@ func loadManifest(t *testing.T, env string) *Manifest {
 
 func TestStagedStack(t *testing.T) {
 	r := loadManifest(t, "NFSBUNDLE_STAGE")
-	want := kbuild.ExpectedModules(false)
+	want := stack.Names(false)
 	if len(r.Modules) != len(want) || len(want) != 15 {
 		t.Fatalf("%d modules staged, want 15", len(r.Modules))
 	}

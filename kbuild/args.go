@@ -73,7 +73,3 @@ func MakeArgs(p Params) ([]string, error) {
 	args = append(args, assign...)
 	return append(args, "modules"), nil
 }
-
-// ExpectedModules lists the modules a build with these options produces
-// (stack.Modules, the RDMA ones only with RDMA).
-func ExpectedModules(withoutRDMA bool) []string { return stack.Names(withoutRDMA) }

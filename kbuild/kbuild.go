@@ -21,6 +21,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
+	"github.com/nfsbundle/nfsbundle/internal/stack"
 )
 
 // Module is one built .ko in the source tree.
@@ -124,7 +125,7 @@ func checkModules(kb *Result, withoutRDMA bool) error {
 		have[m.Name] = true
 	}
 	var missing []string
-	for _, m := range ExpectedModules(withoutRDMA) {
+	for _, m := range stack.Names(withoutRDMA) {
 		if !have[m] {
 			missing = append(missing, m)
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nfsbundle/nfsbundle/detect"
+	"github.com/nfsbundle/nfsbundle/internal/stack"
 )
 
 func cfg(kv map[string]string) detect.Config {
@@ -47,10 +48,10 @@ func TestMakeArgsOptions(t *testing.T) {
 			t.Errorf("args %q lack %q", got, want)
 		}
 	}
-	if n := len(ExpectedModules(true)); n != 14 {
+	if n := len(stack.Names(true)); n != 14 {
 		t.Errorf("without rpcrdma: %d modules", n)
 	}
-	if n := len(ExpectedModules(false)); n != 15 {
+	if n := len(stack.Names(false)); n != 15 {
 		t.Errorf("with rpcrdma: %d modules", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
 // LoadManifest reads a staged build's finish.json (finish.Load) as the VM
@@ -23,9 +24,9 @@ func LoadManifest(path string) (*finish.Manifest, error) {
 	for i := range m.Modules {
 		mod := &m.Modules[i]
 		if mod.Name == "" {
-			mod.Name = moduleName(mod.Path)
+			mod.Name = modinfo.NameFromFile(mod.Path)
 		}
-		mod.Name = normName(mod.Name)
+		mod.Name = modinfo.NormalizeName(mod.Name)
 	}
 	return m, nil
 }

@@ -121,7 +121,7 @@ func treeModules(ctx context.Context, modDir string, stock map[string]string, fi
 	}
 	seen := map[string]bool{}
 	for len(queue) > 0 {
-		n := normName(queue[0])
+		n := modinfo.NormalizeName(queue[0])
 		queue = queue[1:]
 		if seen[n] {
 			continue

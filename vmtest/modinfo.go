@@ -12,12 +12,6 @@ import (
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 )
 
-// moduleName and normName are the one module-name rule (package modinfo).
-var (
-	moduleName = modinfo.NameFromFile
-	normName   = modinfo.NormalizeName
-)
-
 // ModInfo is what the harness needs from a module's ELF file.
 type ModInfo struct {
 	Name       string
@@ -39,12 +33,12 @@ func parseModInfo(data []byte) (*ModInfo, error) {
 	}
 	mi := &ModInfo{SrcVersion: info.First("srcversion"), BuildID: modinfo.BuildID(f)}
 	if n := info.First("name"); n != "" {
-		mi.Name = normName(n)
+		mi.Name = modinfo.NormalizeName(n)
 	}
 	for _, v := range info["depends"] {
 		for _, d := range strings.Split(v, ",") {
 			if d != "" {
-				mi.Depends = append(mi.Depends, normName(d))
+				mi.Depends = append(mi.Depends, modinfo.NormalizeName(d))
 			}
 		}
 	}

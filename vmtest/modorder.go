@@ -32,7 +32,7 @@ func indexModules(dir string) (map[string]string, error) {
 		if d.IsDir() || !isModuleFile(p) {
 			return nil
 		}
-		n := moduleName(p)
+		n := modinfo.NameFromFile(p)
 		if _, dup := idx[n]; !dup {
 			idx[n] = p
 		}
@@ -98,7 +98,7 @@ func resolveOrder(ctx context.Context, roots []string, ours, stock map[string]st
 		return nil
 	}
 	for _, r := range roots {
-		if err := visit(normName(r), ""); err != nil {
+		if err := visit(modinfo.NormalizeName(r), ""); err != nil {
 			return nil, err
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/internal/run"
+	"github.com/nfsbundle/nfsbundle/internal/stack"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
@@ -48,7 +49,7 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *finish.Manifest,
 			verify = append(verify, m.Name)
 		}
 	} else {
-		verify = coreModules
+		verify = stack.Core
 	}
 	load := map[string]string{}
 	if !o.Stock {
@@ -68,9 +69,9 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *finish.Manifest,
 	if o.Stock || len(o.StockModules) > 0 {
 		var keep []string
 		for _, r := range roots {
-			if _, ok := load[normName(r)]; ok {
+			if _, ok := load[modinfo.NormalizeName(r)]; ok {
 				keep = append(keep, r)
-			} else if _, ok := stock[normName(r)]; ok {
+			} else if _, ok := stock[modinfo.NormalizeName(r)]; ok {
 				keep = append(keep, r)
 			} else {
 				logrus.Warnf("vmtest: the kernel has no module %s of its own; not loaded", r)

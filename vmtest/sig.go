@@ -38,7 +38,7 @@ func SigEnforceOptions(ctx context.Context, o Options, fin *finish.Manifest, nam
 	for _, n := range names {
 		var path string
 		for _, m := range fin.Modules {
-			if m.Name == normName(n) {
+			if m.Name == modinfo.NormalizeName(n) {
 				path = m.Path
 			}
 		}
@@ -54,8 +54,8 @@ func SigEnforceOptions(ctx context.Context, o Options, fin *finish.Manifest, nam
 			want = RejectUnavailableKey
 		}
 		o.ExtraChecks = append(o.ExtraChecks, ExtraCheck{
-			Name:  "sig-enforce-" + normName(n),
-			Argv:  []string{"/init", "insmod-expect-reject", proto.ModDir + "/" + normName(n) + ".ko", want},
+			Name:  "sig-enforce-" + modinfo.NormalizeName(n),
+			Argv:  []string{"/init", "insmod-expect-reject", proto.ModDir + "/" + modinfo.NormalizeName(n) + ".ko", want},
 			Phase: PhaseAfterLoad,
 		})
 	}

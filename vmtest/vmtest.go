@@ -23,7 +23,6 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
-	"github.com/nfsbundle/nfsbundle/internal/stack"
 	"github.com/nfsbundle/nfsbundle/vmtest/guest/proto"
 )
 
@@ -162,9 +161,6 @@ var (
 	DefaultIOSizes     = []int64{1, 4095, 65536 + 3, 1<<20 + 7, 8 << 20, 64 << 20}
 	DefaultNfsdIOSizes = []int64{1, 65536 + 3, 1<<20 + 7, 8 << 20}
 )
-
-// coreModules is what loads without a manifest (stock development runs).
-var coreModules = stack.Core
 
 // Report is the outcome of one VM run.
 type Report struct {

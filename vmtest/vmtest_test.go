@@ -43,16 +43,6 @@ func TestLoadManifest(t *testing.T) {
 	}
 }
 
-func TestModuleName(t *testing.T) {
-	for in, want := range map[string]string{
-		"/x/sunrpc.ko": "sunrpc", "rpcsec-gss-krb5.ko.xz": "rpcsec_gss_krb5", "nfs.ko.zst": "nfs", "c.ko.gz": "c",
-	} {
-		if got := moduleName(in); got != want {
-			t.Errorf("moduleName(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestParseModInfo(t *testing.T) {
 	data, err := modinfo.ReadModule("testdata/stock/kernel/net/c.ko.gz")
 	if err != nil {
