@@ -4,6 +4,7 @@
 package modinfo
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"debug/elf"
@@ -19,34 +20,49 @@ import (
 // info is well under this).
 const MaxModule = 512 << 20
 
+// NewReader returns a reader of the stream r starts with, uncompressed when
+// r starts with the magic number of xz, zstd or gzip, and the name of that
+// compression ("" when r is not compressed: then the reader is r itself).
+// Peeking needs a *bufio.Reader, so that no byte is lost. Close the returned
+// closer when done (it frees the zstd decoder's goroutines).
+func NewReader(r *bufio.Reader) (out io.Reader, kind string, closer func(), err error) {
+	magic, _ := r.Peek(6)
+	closer = func() {}
+	switch {
+	case bytes.HasPrefix(magic, []byte("\xfd7zXZ\x00")):
+		kind = "xz"
+		out, err = xz.NewReader(r)
+	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		kind = "zstd"
+		var d *zstd.Decoder
+		d, err = zstd.NewReader(r, zstd.WithDecoderConcurrency(1))
+		if err == nil {
+			out, closer = d, d.Close
+		}
+	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+		kind = "gzip"
+		out, err = gzip.NewReader(r)
+	default:
+		return r, "", closer, nil
+	}
+	if err != nil {
+		return nil, kind, closer, fmt.Errorf("opening %s stream: %w", kind, err)
+	}
+	return out, kind, closer, nil
+}
+
 // Decompress returns data uncompressed when it is an xz, zstd or gzip
 // compressed module (as CONFIG_MODULE_COMPRESS_* installs them, whatever the
 // file is called), else data itself. The signature of a compressed module
 // sits inside the compressed stream.
 func Decompress(data []byte) ([]byte, error) {
-	var r io.Reader
-	var err error
-	var kind string
-	switch {
-	case bytes.HasPrefix(data, []byte("\xfd7zXZ\x00")):
-		kind = "xz"
-		r, err = xz.NewReader(bytes.NewReader(data))
-	case bytes.HasPrefix(data, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		kind = "zstd"
-		var d *zstd.Decoder
-		d, err = zstd.NewReader(bytes.NewReader(data), zstd.WithDecoderConcurrency(1))
-		if err == nil {
-			defer d.Close()
-			r = d
-		}
-	case bytes.HasPrefix(data, []byte{0x1f, 0x8b}):
-		kind = "gzip"
-		r, err = gzip.NewReader(bytes.NewReader(data))
-	default:
-		return data, nil
-	}
+	r, kind, closer, err := NewReader(bufio.NewReader(bytes.NewReader(data)))
+	defer closer()
 	if err != nil {
-		return nil, fmt.Errorf("opening %s stream: %w", kind, err)
+		return nil, err
+	}
+	if kind == "" {
+		return data, nil
 	}
 	out, err := io.ReadAll(io.LimitReader(r, MaxModule+1))
 	if err != nil {
