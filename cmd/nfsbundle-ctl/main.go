@@ -20,7 +20,7 @@ import (
 )
 
 var rootFlags struct {
-	sysRoot, procRoot, modulesRoot, runRoot, release string
+	sysRoot, procRoot, modulesRoot, runRoot, bootRoot, release string
 }
 
 var rootCmd = &cobra.Command{
@@ -36,8 +36,9 @@ func init() {
 	pf.StringVar(&rootFlags.procRoot, "proc-root", "/proc", "procfs location (for tests)")
 	pf.StringVar(&rootFlags.modulesRoot, "modules-root", "/lib/modules", "module tree location (for tests)")
 	pf.StringVar(&rootFlags.runRoot, "run-root", "/run", "/run location (for tests)")
+	pf.StringVar(&rootFlags.bootRoot, "boot-root", "/boot", "/boot location (for tests)")
 	pf.StringVar(&rootFlags.release, "kernel-release", "", "kernel release (default: the running one)")
-	for _, f := range []string{"sys-root", "proc-root", "modules-root", "run-root", "kernel-release"} {
+	for _, f := range []string{"sys-root", "proc-root", "modules-root", "run-root", "boot-root", "kernel-release"} {
 		_ = pf.MarkHidden(f)
 	}
 }
@@ -45,7 +46,7 @@ func init() {
 // sysRoot is the Root the flags select.
 func sysRoot() ctl.Root {
 	return ctl.Root{SysRoot: rootFlags.sysRoot, ProcRoot: rootFlags.procRoot, ModulesRoot: rootFlags.modulesRoot,
-		RunRoot: rootFlags.runRoot, KernelRelease: rootFlags.release}
+		RunRoot: rootFlags.runRoot, BootRoot: rootFlags.bootRoot, KernelRelease: rootFlags.release}
 }
 
 // isSystemRoot: the flags point at the real system (mounting is allowed).

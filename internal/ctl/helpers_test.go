@@ -18,6 +18,7 @@ func fixture(name string) Root {
 		SysRoot:     filepath.Join(d, "sys"),
 		ProcRoot:    filepath.Join(d, "proc"),
 		RunRoot:     filepath.Join(d, "run"),
+		BootRoot:    filepath.Join(d, "boot"),
 		ModulesRoot: filepath.Join("testdata", "lib", "modules"),
 	}
 }

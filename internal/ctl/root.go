@@ -26,13 +26,14 @@ type Root struct {
 	ProcRoot    string // /proc
 	ModulesRoot string // /lib/modules
 	RunRoot     string // /run (systemd detection: /run/systemd/system)
+	BootRoot    string // /boot (the initramfs images)
 	// KernelRelease is `uname -r`; empty means read ProcRoot/sys/kernel/osrelease.
 	KernelRelease string
 }
 
 // System is the Root of the running system.
 func System() Root {
-	return Root{SysRoot: "/sys", ProcRoot: "/proc", ModulesRoot: "/lib/modules", RunRoot: "/run"}
+	return Root{SysRoot: "/sys", ProcRoot: "/proc", ModulesRoot: "/lib/modules", RunRoot: "/run", BootRoot: "/boot"}
 }
 
 // Sys joins elems under SysRoot.

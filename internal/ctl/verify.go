@@ -95,13 +95,7 @@ func VerifyFailed(cs []ModuleCheck) bool {
 // PrintVerify writes one line per module.
 func PrintVerify(w io.Writer, cs []ModuleCheck) {
 	for _, c := range cs {
-		show := func(s string) string {
-			if s == "" {
-				return "-"
-			}
-			return s
-		}
-		line := fmt.Sprintf("%-24s %-13s loaded=%s installed=%s", c.Module, c.State, show(c.Loaded), show(c.Installed))
+		line := fmt.Sprintf("%-24s %-13s loaded=%s installed=%s", c.Module, c.State, dash(c.Loaded), dash(c.Installed))
 		if c.Detail != "" {
 			line += " (" + c.Detail + ")"
 		}
