@@ -336,11 +336,11 @@ func TestDetectSecureBoot(t *testing.T) {
 	if s := DetectSecureBoot(t.TempDir(), "SecureBoot disabled\n"); s.State != "disabled" {
 		t.Fatal(s)
 	}
-	on := writeFiles(t, map[string]string{secureBootVar: "\x06\x00\x00\x00\x01"})
+	on := writeFiles(t, map[string]string{"sys/" + secureBootVar: "\x06\x00\x00\x00\x01"})
 	if s := DetectSecureBoot(on, ""); s.State != "enabled" || s.Source != "EFI variable SecureBoot" {
 		t.Fatal(s)
 	}
-	off := writeFiles(t, map[string]string{secureBootVar: "\x06\x00\x00\x00\x00"})
+	off := writeFiles(t, map[string]string{"sys/" + secureBootVar: "\x06\x00\x00\x00\x00"})
 	if s := DetectSecureBoot(off, ""); s.State != "disabled" {
 		t.Fatal(s)
 	}
