@@ -59,7 +59,16 @@ func Detect(ctx context.Context, o Options) (Target, error) {
 	}
 	sb, _ := o.run(ctx, "mokutil", "--sb-state")
 	t.SecureBoot = DetectSecureBoot(o.Root, sb)
+	t.MOK = CheckMOK(ctx, MOKQuery{Root: o.Root, Module: InstalledModule(o.Root, t.Kernel.Release, "sunrpc"), Run: o.mokutil()})
 	return t, nil
+}
+
+// mokutil is the runner for mokutil, nil when it is not installed.
+func (o Options) mokutil() func(ctx context.Context, name string, args ...string) (string, error) {
+	if _, err := o.lookPath("mokutil"); err != nil || o.RunCmd == nil {
+		return nil
+	}
+	return o.RunCmd
 }
 
 func (o Options) run(ctx context.Context, name string, args ...string) (string, error) {
@@ -139,14 +148,14 @@ func machineArch() string {
 
 // Facts is one line per fact, for people (build.sh detect).
 func (t Target) Facts() []string {
-	return []string{
+	facts := []string{
 		fmt.Sprintf("distro: %s %s (%s family)", t.Distro.ID, t.Distro.VersionID, t.Distro.Family),
 		fmt.Sprintf("kernel: %s (upstream %s, chosen by %s), headers %s", t.Kernel.Release, t.Kernel.Version, t.Kernel.Chosen, t.Kernel.HeadersDir),
 		fmt.Sprintf("config: modversions=%v module_sig=%v hash=%s compress=%s builtin=%v", t.Config.Modversions, t.Config.ModuleSig, orNone(t.Config.SigHash), orNone(t.Config.Compress), t.Config.Builtin),
 		fmt.Sprintf("compiler: %s (headers expect %q)", orNone(t.Compiler.Found), t.Compiler.Expected),
 		fmt.Sprintf("ofed: %s", t.OFED.describe()),
-		fmt.Sprintf("secure boot: %s (%s)", t.SecureBoot.State, t.SecureBoot.Source),
 	}
+	return append(facts, SecureBootLines(t.SecureBoot, t.MOK)...)
 }
 
 func (o OFED) describe() string {

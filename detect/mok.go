@@ -9,11 +9,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/big"
 	"path/filepath"
 	"regexp"
 	"strings"
 
+	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/sign"
 )
 
@@ -281,6 +283,20 @@ func (m MOK) Describe() string {
 	return s
 }
 
+// SecureBootLines are the Secure Boot facts for people (build.sh detect,
+// nfsbundle-ctl status): the state, our modules' signer and its state, and
+// the steps to take when they are needed.
+func SecureBootLines(sb SecureBoot, m MOK) []string {
+	lines := []string{
+		fmt.Sprintf("secure boot: %s (%s)", sb.State, sb.Source),
+		"module signer: " + m.Describe(),
+	}
+	for _, s := range m.Steps(sb) {
+		lines = append(lines, "  to do: "+s)
+	}
+	return lines
+}
+
 // Steps are what the admin must do before Secure Boot loads our modules,
 // or nil when nothing is needed: Secure Boot is off, or the key is
 // enrolled.
@@ -306,4 +322,31 @@ func (m MOK) Steps(sb SecureBoot) []string {
 		return steps
 	}
 	return nil
+}
+
+// InstalledModule is the path of our installed module name for release
+// under root, or "": the first file of that module below the module tree's
+// updates/ or extra/ (where depmod gives out-of-tree modules priority over
+// the kernel's own kernel/; our packages and DKMS install there).
+func InstalledModule(root, release, name string) string {
+	for _, under := range []string{"updates", "extra"} {
+		found := ""
+		dir := filepath.Join(root, "lib/modules", release, under)
+		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil // an unreadable part holds nothing we can check
+			}
+			if found != "" {
+				return fs.SkipAll
+			}
+			if !d.IsDir() && modinfo.NameFromFile(p) == name && strings.Contains(d.Name(), ".ko") {
+				found = p
+			}
+			return nil
+		})
+		if found != "" {
+			return found
+		}
+	}
+	return ""
 }

@@ -240,3 +240,51 @@ func TestCheckMOKSubjectKeyID(t *testing.T) {
 		t.Errorf("by subject key id: %+v %+v", m, m.Module)
 	}
 }
+
+func TestDetectReportsMOK(t *testing.T) {
+	files := merge(headersTree("usr/src/linux-headers-6.1.0-56-amd64", "6.1.0-56-amd64", "CONFIG_SUNRPC=m\n"),
+		map[string]string{"etc/os-release": "ID=debian\nVERSION_ID=\"12\"\n", "proc/sys/kernel/osrelease": "6.1.0-56-amd64\n",
+			"lib/modules/6.1.0-56-amd64/kernel/net/sunrpc/sunrpc.ko": "\x7fELF inbox"})
+	root := writeFiles(t, files)
+	k := newTestKey(t, "nfsbundle module signing", big.NewInt(99), []byte{9})
+	signed, err := os.ReadFile(signedModule(t, k))
+	must(t, err)
+	mod := filepath.Join(root, "lib/modules/6.1.0-56-amd64/updates/dkms/sunrpc.ko")
+	must(t, os.MkdirAll(filepath.Dir(mod), 0o755))
+	must(t, os.WriteFile(mod, signed, 0o644))
+	if got := InstalledModule(root, "6.1.0-56-amd64", "sunrpc"); got != mod {
+		t.Fatalf("installed module %q, want the one under updates/", got)
+	}
+	listing := mokutilListing(t, k.cert)
+	for _, tc := range []struct {
+		enrolled, want string
+		todo           bool
+	}{
+		{listing, `module signer: signer "nfsbundle module signing" key 63: enrolled`, false},
+		{"MokListRT is empty\n", `module signer: signer "nfsbundle module signing" key 63: absent`, true},
+	} {
+		runner := func(ctx context.Context, name string, args ...string) (string, error) {
+			switch strings.Join(append([]string{name}, args...), " ") {
+			case "mokutil --sb-state":
+				return "SecureBoot enabled\n", nil
+			case "mokutil --list-enrolled":
+				return tc.enrolled, nil
+			case "mokutil --list-new":
+				return "MokNew is empty\n", nil
+			}
+			return "", errors.New("absent")
+		}
+		look := func(name string) (string, error) {
+			if name == "mokutil" {
+				return "/usr/bin/mokutil", nil
+			}
+			return "", errors.New("absent")
+		}
+		tg, err := Detect(context.Background(), Options{Root: root, RunCmd: runner, LookPath: look, NoOFED: true})
+		must(t, err)
+		facts := strings.Join(tg.Facts(), "\n")
+		if !strings.Contains(facts, tc.want) || strings.Contains(facts, "to do: sudo mokutil --import") != tc.todo {
+			t.Errorf("facts:\n%s", facts)
+		}
+	}
+}

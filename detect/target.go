@@ -27,7 +27,9 @@ type Target struct {
 	Compiler   Compiler   `json:"compiler"`
 	OFED       OFED       `json:"ofed"`
 	SecureBoot SecureBoot `json:"secure_boot"`
-	Arch       string     `json:"arch"`
+	// MOK is the signer of our installed modules and whether shim trusts it.
+	MOK  MOK    `json:"mok"`
+	Arch string `json:"arch"`
 }
 
 // Distro is the host distribution from /etc/os-release.

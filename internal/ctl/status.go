@@ -5,12 +5,16 @@ package ctl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
+	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
+	runpkg "github.com/nfsbundle/nfsbundle/internal/run"
 )
 
 // Stack says which NFS stack the kernel runs.
@@ -38,6 +42,9 @@ type Status struct {
 	// Installed describes the sunrpc modprobe would load now.
 	InstalledVersion string `json:"installed_version,omitempty"`
 	InstalledPath    string `json:"installed_path,omitempty"`
+	// SecureBoot and MOK: will Secure Boot load the installed modules?
+	SecureBoot detect.SecureBoot `json:"secure_boot"`
+	MOK        detect.MOK        `json:"mok"`
 }
 
 // LoadedStack reads which stack is loaded and its version.
@@ -85,7 +92,36 @@ func GetStatus(ctx context.Context, r Root, ex Executor) (*Status, error) {
 			}
 		}
 	}
+	st.SecureBoot, st.MOK = secureBootStatus(ctx, r, ex, st.InstalledPath)
 	return st, nil
+}
+
+// secureBootStatus reads the Secure Boot state and checks the signer of
+// the installed sunrpc against the MOK lists, unless that sunrpc is the
+// kernel's own (its signer is the distribution's, not ours to enrol).
+func secureBootStatus(ctx context.Context, r Root, ex Executor, sunrpc string) (detect.SecureBoot, detect.MOK) {
+	var run func(ctx context.Context, name string, args ...string) (string, error)
+	if _, err := ex.LookPath("mokutil"); err == nil {
+		run = func(ctx context.Context, name string, args ...string) (string, error) {
+			out, err := ex.Output(ctx, name, args...)
+			var re *runpkg.Error
+			if errors.As(err, &re) {
+				return string(out) + re.Stderr, err // mokutil says why on stderr
+			}
+			return string(out), err
+		}
+	}
+	sbOut := ""
+	if run != nil {
+		sbOut, _ = run(ctx, "mokutil", "--sb-state")
+	}
+	if dir, err := r.ModuleDir(); err != nil || strings.HasPrefix(sunrpc, filepath.Join(dir, "kernel")+"/") {
+		sunrpc = ""
+	}
+	// The certificates CheckMOK looks for live in the file system that
+	// holds the module tree (ModulesRoot is <root>/lib/modules).
+	root := filepath.Dir(filepath.Dir(r.ModulesRoot))
+	return detect.SecureBootFrom(r.SysRoot, sbOut), detect.CheckMOK(ctx, detect.MOKQuery{Root: root, Module: sunrpc, Run: run})
 }
 
 // Print writes the status in the seed's layout.
@@ -122,6 +158,9 @@ func (st *Status) Print(w io.Writer) {
 			v = "no version (inbox module)"
 		}
 		fmt.Fprintf(w, "installed: %s (%s)\n", v, st.InstalledPath)
+	}
+	for _, l := range detect.SecureBootLines(st.SecureBoot, st.MOK) {
+		fmt.Fprintln(w, l)
 	}
 }
 
