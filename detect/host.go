@@ -28,6 +28,9 @@ type Options struct {
 	// LookPath finds a command on the live host (exec.LookPath); nil in
 	// tests (nothing is found).
 	LookPath func(name string) (string, error)
+	// ReadModuleKey reads an installed module's signer (sign.ModuleKey);
+	// nil leaves the MOK state unknown.
+	ReadModuleKey ReadKeyFunc
 }
 
 // Detect runs every detector. The returned error is the first fatal one;
@@ -59,7 +62,8 @@ func Detect(ctx context.Context, o Options) (Target, error) {
 	}
 	sb, _ := o.run(ctx, "mokutil", "--sb-state")
 	t.SecureBoot = DetectSecureBoot(o.Root, sb)
-	t.MOK = CheckMOK(ctx, MOKQuery{Root: o.Root, Module: InstalledModule(o.Root, t.Kernel.Release, "sunrpc"), Run: o.mokutil()})
+	t.MOK = CheckMOK(ctx, MOKQuery{Root: o.Root, Module: InstalledModule(o.Root, t.Kernel.Release, "sunrpc"),
+		ReadKey: o.ReadModuleKey, Run: o.mokutil()})
 	return t, nil
 }
 

@@ -6,17 +6,18 @@ package detect
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/hex"
-	"errors"
+	"encoding/pem"
 	"fmt"
 	"io/fs"
 	"math/big"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
-	"github.com/nfsbundle/nfsbundle/sign"
 )
 
 // Whether Secure Boot will load our modules is a question about one key:
@@ -50,21 +51,21 @@ type ModuleKey struct {
 	keyID    []byte
 }
 
-// ReadModuleKey reads the signature of the module at path (plain or
-// compressed). An unsigned module gives a zero KeyID and no error.
-func ReadModuleKey(path string) (ModuleKey, error) {
+// NewModuleKey describes the signature of the module at path (sign's
+// Info: issuer common name, key id bytes, whether the id is a subject key
+// identifier, hash); a nil keyID is an unsigned module.
+func NewModuleKey(path, signer string, keyID []byte, bySKID bool, hashAlgo string) ModuleKey {
 	k := ModuleKey{Path: path}
-	info, err := sign.VerifyFile(path, nil)
-	if errors.Is(err, sign.ErrNotSigned) {
-		return k, nil
+	if len(keyID) == 0 {
+		return k
 	}
-	if err != nil {
-		return k, fmt.Errorf("%s: %w", path, err)
-	}
-	k.Signer, k.KeyID, k.HashAlgo, k.keyID = info.Signer, info.KeyIDString(), info.HashAlgo, info.KeyID
-	k.BySKID = info.Serial == nil
-	return k, nil
+	k.Signer, k.KeyID, k.BySKID, k.HashAlgo, k.keyID = signer, colonHex(keyID), bySKID, hashAlgo, bytes.Clone(keyID)
+	return k
 }
+
+// ReadKeyFunc reads the signature of a module file (sign.ModuleKey: detect
+// cannot import sign, whose tests build through detect).
+type ReadKeyFunc func(path string) (ModuleKey, error)
 
 // MOKCert is one certificate of a mokutil listing.
 type MOKCert struct {
@@ -195,6 +196,8 @@ type MOKQuery struct {
 	Root string // "/" except in tests: where CertFiles are looked up
 	// Module is the installed module to read the signer of ("" = none).
 	Module string
+	// ReadKey reads its signature (nil: not read, the state is unknown).
+	ReadKey ReadKeyFunc
 	// Run runs mokutil and returns its output (nil: mokutil is absent).
 	Run func(ctx context.Context, name string, args ...string) (string, error)
 }
@@ -209,9 +212,12 @@ func CheckMOK(ctx context.Context, q MOKQuery) MOK {
 	if q.Module == "" {
 		return MOK{State: KeyUnknown, Reason: "no nfsbundle module installed for this kernel"}
 	}
-	k, err := ReadModuleKey(q.Module)
+	if q.ReadKey == nil {
+		return MOK{State: KeyUnknown, Reason: "the module signature was not read"}
+	}
+	k, err := q.ReadKey(q.Module)
 	if err != nil {
-		return MOK{State: KeyUnknown, Reason: err.Error()}
+		return MOK{State: KeyUnknown, Reason: fmt.Sprintf("%s: %v", q.Module, err)}
 	}
 	m := MOK{Module: &k}
 	if len(k.keyID) == 0 {
@@ -249,12 +255,24 @@ func matchingCertFile(root string, k ModuleKey) string {
 	}
 	for _, f := range CertFiles {
 		p := filepath.Join(root, f)
-		c, err := sign.LoadCertificate(p)
+		c, err := readCert(p)
 		if err == nil && k.Matches(c.SerialNumber, c.Issuer.CommonName, c.SubjectKeyId) {
 			return "/" + f
 		}
 	}
 	return ""
+}
+
+// readCert reads a DER or PEM certificate (DKMS writes mok.pub as DER).
+func readCert(path string) (*x509.Certificate, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if blk, _ := pem.Decode(b); blk != nil {
+		b = blk.Bytes
+	}
+	return x509.ParseCertificate(b)
 }
 
 // firstLine is the first non-empty line of out ("EFI variables are not

@@ -1,7 +1,7 @@
 // Copyright 2026 The nfsbundle Authors
 // SPDX-License-Identifier: Apache-2.0
 
-package detect
+package detect_test
 
 import (
 	"context"
@@ -21,8 +21,12 @@ import (
 	"testing"
 	"time"
 
+	. "github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/sign"
 )
+
+// The MOK tests sign real modules with package sign, which imports detect:
+// they live in the external test package.
 
 // testKey is a signing key with its self-signed certificate on disk.
 type testKey struct {
@@ -146,8 +150,13 @@ func TestParseMokutilList(t *testing.T) {
 			t.Errorf("%q: %+v", empty, c)
 		}
 	}
-	if cn := commonNameOf(" C = GB, O = Canonical Ltd., CN = Canonical Ltd. Master Certificate Authority"); cn != "Canonical Ltd. Master Certificate Authority" {
-		t.Errorf("OpenSSL 3 name form: %q", cn)
+	// OpenSSL 3's default name form ("CN = x") parses too.
+	cmd := exec.Command("openssl", "x509", "-inform", "DER", "-noout", "-text")
+	cmd.Stdin = strings.NewReader(string(small.cert.Raw))
+	text, err := cmd.Output()
+	must(t, err)
+	if c := ParseMokutilList("[key 1]\nSHA1 Fingerprint: 00\n" + string(text)); len(c) != 1 || c[0].IssuerCN != "Small Serial CA" {
+		t.Errorf("OpenSSL 3 name form: %+v", c)
 	}
 }
 
@@ -162,7 +171,7 @@ func TestCheckMOK(t *testing.T) {
 	listNoise := mokutilListing(t, other.cert, sameSerial.cert)
 	enabled := SecureBoot{State: "enabled"}
 
-	m := CheckMOK(ctx, MOKQuery{Module: mod, Run: mokutil(listOurs, "MokNew is empty\n")})
+	m := CheckMOK(ctx, MOKQuery{Module: mod, ReadKey: sign.ModuleKey, Run: mokutil(listOurs, "MokNew is empty\n")})
 	if m.State != KeyEnrolled || m.Cert == nil || m.Cert.IssuerCN != "nfsbundle module signing" || m.Module.KeyID != "07" {
 		t.Errorf("enrolled: %+v", m)
 	}
@@ -170,7 +179,7 @@ func TestCheckMOK(t *testing.T) {
 		t.Errorf("enrolled key needs no steps: %v", s)
 	}
 
-	m = CheckMOK(ctx, MOKQuery{Module: mod, Run: mokutil(listNoise, listOurs)})
+	m = CheckMOK(ctx, MOKQuery{Module: mod, ReadKey: sign.ModuleKey, Run: mokutil(listNoise, listOurs)})
 	if m.State != KeyPending {
 		t.Errorf("pending: %+v", m)
 	}
@@ -179,7 +188,7 @@ func TestCheckMOK(t *testing.T) {
 	}
 
 	root := t.TempDir()
-	m = CheckMOK(ctx, MOKQuery{Root: root, Module: mod, Run: mokutil(listNoise, "MokNew is empty\n")})
+	m = CheckMOK(ctx, MOKQuery{Root: root, Module: mod, ReadKey: sign.ModuleKey, Run: mokutil(listNoise, "MokNew is empty\n")})
 	if m.State != KeyAbsent || m.Cert != nil {
 		t.Errorf("absent: %+v", m)
 	}
@@ -193,7 +202,7 @@ func TestCheckMOK(t *testing.T) {
 	der, _ := os.ReadFile(ours.derPath)
 	must(t, os.MkdirAll(filepath.Join(root, "var/lib/dkms"), 0o755))
 	must(t, os.WriteFile(filepath.Join(root, "var/lib/dkms/mok.pub"), der, 0o644))
-	m = CheckMOK(ctx, MOKQuery{Root: root, Module: mod, Run: mokutil(listNoise, "MokNew is empty\n")})
+	m = CheckMOK(ctx, MOKQuery{Root: root, Module: mod, ReadKey: sign.ModuleKey, Run: mokutil(listNoise, "MokNew is empty\n")})
 	if s := m.Steps(enabled); len(s) == 0 || s[0] != "sudo mokutil --import /var/lib/dkms/mok.pub   (choose a one-time password)" {
 		t.Errorf("steps with the DKMS key: %v", s)
 	}
@@ -201,17 +210,17 @@ func TestCheckMOK(t *testing.T) {
 	efi := func(context.Context, string, ...string) (string, error) {
 		return "EFI variables are not supported on this system\n", errors.New("exit status 255")
 	}
-	m = CheckMOK(ctx, MOKQuery{Module: mod, Run: efi})
+	m = CheckMOK(ctx, MOKQuery{Module: mod, ReadKey: sign.ModuleKey, Run: efi})
 	if m.State != KeyUnknown || !strings.Contains(m.Reason, "EFI variables are not supported") {
 		t.Errorf("no EFI: %+v", m)
 	}
-	if m = CheckMOK(ctx, MOKQuery{Module: mod}); m.State != KeyUnknown || !strings.Contains(m.Reason, "mokutil is not installed") {
+	if m = CheckMOK(ctx, MOKQuery{Module: mod, ReadKey: sign.ModuleKey}); m.State != KeyUnknown || !strings.Contains(m.Reason, "mokutil is not installed") {
 		t.Errorf("no mokutil: %+v", m)
 	}
 
 	unsigned := filepath.Join(t.TempDir(), "nfs.ko")
 	must(t, os.WriteFile(unsigned, []byte("\x7fELF unsigned"), 0o644))
-	m = CheckMOK(ctx, MOKQuery{Module: unsigned, Run: mokutil(listOurs, "")})
+	m = CheckMOK(ctx, MOKQuery{Module: unsigned, ReadKey: sign.ModuleKey, Run: mokutil(listOurs, "")})
 	if m.State != KeyUnsigned || len(m.Steps(enabled)) != 1 || m.Steps(SecureBoot{State: "disabled"}) != nil {
 		t.Errorf("unsigned: %+v", m)
 	}
@@ -235,17 +244,25 @@ func TestCheckMOKSubjectKeyID(t *testing.T) {
 		t.Skipf("sign-file: %v: %s", err, out)
 	}
 	ctx := context.Background()
-	m := CheckMOK(ctx, MOKQuery{Module: mod, Run: mokutil(mokutilListing(t, twin.cert), mokutilListing(t, k.cert))})
+	m := CheckMOK(ctx, MOKQuery{Module: mod, ReadKey: sign.ModuleKey, Run: mokutil(mokutilListing(t, twin.cert), mokutilListing(t, k.cert))})
 	if m.State != KeyPending || !m.Module.BySKID || m.Module.KeyID != "5A:5B:5C:5D" {
 		t.Errorf("by subject key id: %+v %+v", m, m.Module)
 	}
 }
 
 func TestDetectReportsMOK(t *testing.T) {
-	files := merge(headersTree("usr/src/linux-headers-6.1.0-56-amd64", "6.1.0-56-amd64", "CONFIG_SUNRPC=m\n"),
-		map[string]string{"etc/os-release": "ID=debian\nVERSION_ID=\"12\"\n", "proc/sys/kernel/osrelease": "6.1.0-56-amd64\n",
-			"lib/modules/6.1.0-56-amd64/kernel/net/sunrpc/sunrpc.ko": "\x7fELF inbox"})
-	root := writeFiles(t, files)
+	root := t.TempDir()
+	hdr := "usr/src/linux-headers-6.1.0-56-amd64/"
+	for p, c := range map[string]string{
+		"etc/os-release": "ID=debian\nVERSION_ID=\"12\"\n", "proc/sys/kernel/osrelease": "6.1.0-56-amd64\n",
+		hdr + "Makefile": "# kernel Makefile\n", hdr + ".config": "CONFIG_SUNRPC=m\n", hdr + "Module.symvers": "",
+		hdr + "include/generated/utsrelease.h":                   "#define UTS_RELEASE \"6.1.0-56-amd64\"\n",
+		hdr + "include/generated/uapi/linux/version.h":           "#define LINUX_VERSION_CODE 393664\n",
+		"lib/modules/6.1.0-56-amd64/kernel/net/sunrpc/sunrpc.ko": "\x7fELF inbox",
+	} {
+		must(t, os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755))
+		must(t, os.WriteFile(filepath.Join(root, p), []byte(c), 0o644))
+	}
 	k := newTestKey(t, "nfsbundle module signing", big.NewInt(99), []byte{9})
 	signed, err := os.ReadFile(signedModule(t, k))
 	must(t, err)
@@ -280,7 +297,7 @@ func TestDetectReportsMOK(t *testing.T) {
 			}
 			return "", errors.New("absent")
 		}
-		tg, err := Detect(context.Background(), Options{Root: root, RunCmd: runner, LookPath: look, NoOFED: true})
+		tg, err := Detect(context.Background(), Options{Root: root, RunCmd: runner, LookPath: look, NoOFED: true, ReadModuleKey: sign.ModuleKey})
 		must(t, err)
 		facts := strings.Join(tg.Facts(), "\n")
 		if !strings.Contains(facts, tc.want) || strings.Contains(facts, "to do: sudo mokutil --import") != tc.todo {

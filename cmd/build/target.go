@@ -14,6 +14,7 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/internal/cli"
+	"github.com/nfsbundle/nfsbundle/sign"
 )
 
 // targetFlags choose the target kernel; shared by every command that needs one.
@@ -43,7 +44,8 @@ func detectTarget(ctx context.Context, f targetFlags) (detect.Target, error) {
 		}
 	}
 	opts := detect.Options{Root: "/", Release: release, KDir: f.kdir, NoOFED: f.noOFED,
-		IDOverride: environ.idOverride, CC: environ.cc, RunCmd: detect.LiveRunner, LookPath: exec.LookPath}
+		IDOverride: environ.idOverride, CC: environ.cc, RunCmd: detect.LiveRunner, LookPath: exec.LookPath,
+		ReadModuleKey: sign.ModuleKey}
 	t, err := detect.Detect(ctx, opts)
 	if err != nil {
 		t, err = fetchMissingHeaders(ctx, opts, t, err)

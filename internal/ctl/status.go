@@ -15,6 +15,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	runpkg "github.com/nfsbundle/nfsbundle/internal/run"
+	"github.com/nfsbundle/nfsbundle/sign"
 )
 
 // Stack says which NFS stack the kernel runs.
@@ -121,7 +122,7 @@ func secureBootStatus(ctx context.Context, r Root, ex Executor, sunrpc string) (
 	// The certificates CheckMOK looks for live in the file system that
 	// holds the module tree (ModulesRoot is <root>/lib/modules).
 	root := filepath.Dir(filepath.Dir(r.ModulesRoot))
-	return detect.SecureBootFrom(r.SysRoot, sbOut), detect.CheckMOK(ctx, detect.MOKQuery{Root: root, Module: sunrpc, Run: run})
+	return detect.SecureBootFrom(r.SysRoot, sbOut), detect.CheckMOK(ctx, detect.MOKQuery{Root: root, Module: sunrpc, ReadKey: sign.ModuleKey, Run: run})
 }
 
 // Print writes the status in the seed's layout.
