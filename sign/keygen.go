@@ -143,7 +143,8 @@ Enrol the certificate so Secure Boot trusts modules signed with this key:
      (choose a one-time password)
   2. Reboot. In the blue MokManager screen choose "Enroll MOK", "Continue",
      "Yes", enter the password, then "Reboot".
-  3. Check: mokutil --test-key %[2]s   (says "is already enrolled")
+  3. Check: mokutil --list-enrolled lists it; once modules signed with it
+     are installed, nfsbundle-ctl status says "enrolled"
 
 Sign the build with it:
   export MODULE_SIGN_PRIV_KEY=%[1]s
