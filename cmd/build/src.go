@@ -59,10 +59,10 @@ kernel-src/<tree>/tree.json, which bin then checks every import against.`,
 			up, err := upstreamFor(cmd, tr)
 			if err != nil {
 				if srcFlags.allowNoUpstream {
-					logrus.Warnf("src: tree %s: %v; the release will need linux-source-%s (or network) to build for it", tr.Name, err, tr.UpstreamSeries)
+					logrus.Warnf("src: tree %s: %v; %s", tr.Name, err, skippedUpstream(tr))
 					continue
 				}
-				return fmt.Errorf("tree %s: %w (pass --allow-missing-upstream to release without it)", tr.Name, err)
+				return fmt.Errorf("tree %s: %w (pass --allow-missing-upstream to go on without it)", tr.Name, err)
 			}
 			if srcFlags.pin {
 				if err := pinTree(cmd.OutOrStdout(), tr, up); err != nil {
@@ -107,6 +107,15 @@ func upstreamFor(cmd *cobra.Command, tr *tree.Tree) (*importer.Upstream, error) 
 		return nil, err
 	}
 	return importer.Extract(ctx, tarball, plist, rootFlags.cacheDir)
+}
+
+// skippedUpstream says what leaving out a tree whose upstream is missing
+// means (--allow-missing-upstream).
+func skippedUpstream(tr *tree.Tree) string {
+	if srcFlags.pin {
+		return "its pin stays as it is"
+	}
+	return fmt.Sprintf("the release will need linux-source-%s (or network) to build for it", tr.UpstreamSeries)
 }
 
 // pinTree records up as the pin of tr and prints what changed.
