@@ -28,6 +28,9 @@ type binFlags struct {
 	signCert    string
 	buildroot   string
 	pkg         packageFlags
+
+	// strictUpstream: a source other than the tree's pin fails the import.
+	strictUpstream bool
 }
 
 func init() {
@@ -44,6 +47,7 @@ func init() {
 	fl := cmd.Flags()
 	f.target.register(fl)
 	fl.StringVar(&f.source, "source", "", "kernel source tarball to import the upstream NFS code from (default: /usr/src/linux-source-<series>.tar.xz, else apt-get download)")
+	fl.BoolVar(&f.strictUpstream, "strict-upstream", false, "fail when the source tarball's NFS code is not the tree's pinned upstream (default: warn)")
 	fl.StringVar(&f.tree, "tree", "", "force a source tree (main|legacy) instead of choosing by kernel version")
 	fl.BoolVar(&f.withoutRDMA, "without-rpcrdma", false, "do not build RDMA support (rpcrdma)")
 	fl.StringVar(&f.signKey, "sign-key", "", "private key to sign modules with (default $MODULE_SIGN_PRIV_KEY; encrypted keys read $KBUILD_SIGN_PIN)")

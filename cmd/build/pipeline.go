@@ -169,7 +169,7 @@ func (b *build) importTree(ctx context.Context) (string, error) {
 	r, err := importer.Run(ctx, importer.Options{Tree: tr, Source: b.f.source,
 		ModuleVersion: finish.ModuleVersion(b.version, tr.Legacy), GitVersion: gitDescribe(ctx, b.top),
 		CompatHeader: header, Dest: filepath.Join(b.buildDir, "src"), BuildDir: b.buildDir,
-		CacheDir: rootFlags.cacheDir, Apt: sourceApt(tr.UpstreamSeries)})
+		CacheDir: rootFlags.cacheDir, Apt: sourceApt(tr.UpstreamSeries), StrictUpstream: b.f.strictUpstream})
 	if err != nil {
 		return "", err
 	}
