@@ -84,7 +84,7 @@ func TestDescribeRPM(t *testing.T) {
 	if want := []string{"kernel(kmalloc) = 0x00000003", "kernel(printk) = 0x00000001"}; !reflect.DeepEqual(req, want) {
 		t.Errorf("requires %v, want %v", req, want)
 	}
-	if want := []string{"nfsbundle-kmod = 1.0.0", "kmod(b.ko)", "kmod(a.ko)"}; !reflect.DeepEqual(prov, want) {
+	if want := []string{"nfsbundle-kmod = 1.0.0", "kmod-nfsbundle = 1.0.0", "kmod(b.ko)", "kmod(a.ko)"}; !reflect.DeepEqual(prov, want) {
 		t.Errorf("provides %v, want %v", prov, want)
 	}
 	if p.Files[0].Dest != "/lib/modules/6.1.0-56-amd64/extra/nfsbundle/fs/b.ko" {

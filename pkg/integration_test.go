@@ -182,7 +182,7 @@ func TestIntegrationRPM(t *testing.T) {
 		}
 	}
 	prov := runOK(t, "rpm", "-qp", "--provides", rpmFile)
-	for _, want := range []string{"kmod(sunrpc.ko)", "kmod(nfs.ko)", "nfsbundle-kmod = 1.0.0"} {
+	for _, want := range []string{"kmod(sunrpc.ko)", "kmod(nfs.ko)", "nfsbundle-kmod = 1.0.0", "kmod-nfsbundle = 1.0.0"} {
 		if !strings.Contains(prov, want) {
 			t.Errorf("provides lacks %s:\n%s", want, prov)
 		}
