@@ -198,11 +198,7 @@ func Build(ctx context.Context, in Input) (*pkg.Result, error) {
 	if dist == "" {
 		dist = paths.DistDir(in.Top)
 	}
-	out, err := pkg.WritePackage(ctx, deb.Packager{}, p, dist)
-	if err != nil {
-		return nil, err
-	}
-	return &pkg.Result{Path: out, Files: len(p.Files)}, nil
+	return pkg.WritePackage(ctx, deb.Packager{}, p, dist)
 }
 
 // describe is the package's control data; Build adds the files.
