@@ -26,8 +26,8 @@ type Tree struct {
 	// Priority orders trees whose ranges overlap: higher wins.
 	Priority int `json:"priority"`
 
-	Dir         string              `json:"-"` // kernel-src/<name>
-	constraints version.Constraints `json:"-"`
+	Dir   string `json:"-"` // kernel-src/<name>
+	Range Range  `json:"-"` // Kernels, parsed
 }
 
 // PathsFile lists upstream paths to import.
@@ -60,7 +60,7 @@ func (t *Tree) CompatIncludeDir() string {
 func (t *Tree) KbuildFile() string { return filepath.Join(t.Dir, "Kbuild") }
 
 // Supports says whether the tree builds for a kernel of upstream version v.
-func (t *Tree) Supports(v *version.Version) bool { return t.constraints.Check(v.Core()) }
+func (t *Tree) Supports(v *version.Version) bool { return t.Range.Contains(v) }
 
 // Load reads every kernel-src/*/tree.json.
 func Load(kernelSrc string) ([]*Tree, error) {
@@ -98,8 +98,8 @@ func loadOne(path string) (*Tree, error) {
 	if t.Name != filepath.Base(t.Dir) {
 		return nil, fmt.Errorf("%s: name %q does not match its directory", path, t.Name)
 	}
-	if t.constraints, err = version.NewConstraint(t.Kernels); err != nil {
-		return nil, fmt.Errorf("%s: kernels %q: %w", path, t.Kernels, err)
+	if t.Range, err = ParseRange(t.Kernels); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &t, nil
 }
