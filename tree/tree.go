@@ -32,8 +32,8 @@ type Tree struct {
 	// Priority orders trees whose ranges overlap: higher wins.
 	Priority int `json:"priority,omitempty"`
 
-	Dir         string              `json:"-"` // kernel-src/<name>
-	constraints version.Constraints `json:"-"`
+	Dir   string `json:"-"` // kernel-src/<name>
+	Range Range  `json:"-"` // Kernels, parsed
 }
 
 // PathsFile lists upstream paths to import.
@@ -66,7 +66,7 @@ func (t *Tree) CompatIncludeDir() string {
 func (t *Tree) KbuildFile() string { return filepath.Join(t.Dir, "Kbuild") }
 
 // Supports says whether the tree builds for a kernel of upstream version v.
-func (t *Tree) Supports(v *version.Version) bool { return t.constraints.Check(v.Core()) }
+func (t *Tree) Supports(v *version.Version) bool { return t.Range.Contains(v) }
 
 // Load reads every kernel-src/*/tree.json.
 func Load(kernelSrc string) ([]*Tree, error) {
@@ -108,8 +108,8 @@ func loadOne(path string) (*Tree, error) {
 	if t.Name != filepath.Base(t.Dir) {
 		return nil, fmt.Errorf("%s: name %q does not match its directory", path, t.Name)
 	}
-	if t.constraints, err = version.NewConstraint(t.Kernels); err != nil {
-		return nil, fmt.Errorf("%s: kernels %q: %w", path, t.Kernels, err)
+	if t.Range, err = ParseRange(t.Kernels); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if t.Upstream != nil {
 		if err := t.Upstream.check(t.UpstreamSeries); err != nil {

@@ -165,3 +165,41 @@ func TestSetPin(t *testing.T) {
 		t.Fatalf("reloaded: %+v %v", again[0].Upstream, err)
 	}
 }
+
+func TestRangeBounds(t *testing.T) {
+	for text, want := range map[string][2]string{
+		">= 6.1, < 6.2":    {"6.1", "6.2"},
+		">= 6.1, < 6.13":   {"6.1", "6.13"},
+		">= 5.10.0, < 6.1": {"5.10", "6.1"},
+		">= 6.1":           {"6.1", ""},
+	} {
+		r, err := ParseRange(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		min, max, err := r.Bounds()
+		if err != nil || min != want[0] || max != want[1] {
+			t.Errorf("%q: min %q max %q (%v), want %v", text, min, max, err, want)
+		}
+	}
+	for _, text := range []string{">= 6.1.50, < 6.2", "> 6.1", "<= 6.12", ">= 6.1, >= 6.2", "~> 6.1", "= 6.1"} {
+		r, err := ParseRange(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := r.Bounds(); err == nil || !strings.Contains(err.Error(), "X.Y") {
+			t.Errorf("%q: %v, want an error saying which bounds DKMS takes", text, err)
+		}
+	}
+	// The repository's trees all translate: the DKMS package is derived
+	// from them.
+	trees, err := Load("../kernel-src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range trees {
+		if _, _, err := tr.Range.Bounds(); err != nil {
+			t.Errorf("tree %s: %v", tr.Name, err)
+		}
+	}
+}
