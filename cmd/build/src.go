@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nfsbundle/nfsbundle/importer"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/release"
@@ -68,7 +69,7 @@ no network, no Go toolchain, no kernel source package.`,
 				return "", err
 			}
 			return r.Summary(), nil
-		}}.do(ctx, nil)
+		}, cli.ExitPackage}.do(ctx, nil)
 		if err != nil {
 			return err
 		}
