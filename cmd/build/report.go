@@ -24,6 +24,7 @@ type binReport struct {
 	Tree      *treeReport     `json:"tree"`
 	Upstream  *upstreamReport `json:"upstream"`
 	Probes    *probesReport   `json:"probes"`
+	Files     *filesReport    `json:"kbuild_files"` // compiled by this run, of a clean build's total
 	Modules   []finish.Module `json:"modules"`
 	Signer    *signerReport   `json:"signer"` // null: unsigned
 	Packages  []packageReport `json:"packages"`
@@ -49,6 +50,11 @@ type probesReport struct {
 	Defined int                  `json:"defined"`
 	Mode    string               `json:"mode"`
 	Results []compat.ProbeResult `json:"results"`
+}
+
+type filesReport struct {
+	Compiled int `json:"compiled"`
+	Total    int `json:"total"` // 0: the tree's Makefiles could not be counted
 }
 
 type signerReport struct {
@@ -91,6 +97,9 @@ func (b *build) report(err error) binReport {
 	if im := b.imported; im != nil && im.Upstream != nil {
 		r.Upstream = &upstreamReport{Version: im.Upstream.UpstreamVersion, SHA256: im.Upstream.SHA256, Tarball: im.Tarball}
 		r.Cache.Import = im.Upstream.CacheHit
+	}
+	if b.kb != nil {
+		r.Files = &filesReport{Compiled: b.kb.Compiled, Total: b.kb.Total}
 	}
 	if b.staged != nil {
 		r.Modules = b.staged.Modules
