@@ -10,6 +10,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -227,8 +229,9 @@ func TestPreflightNoDepmod(t *testing.T) {
 	os.WriteFile(filepath.Join(headers, ".kernelvariables"), []byte("CC = $(CROSS_COMPILE)gcc-12\n"), 0o644)
 	b := &build{top: t.TempDir(), f: binFlags{noInstall: true}}
 	b.target.Kernel.HeadersDir, b.target.Config.Compress = headers, "xz"
-	if at(t, (*build).preflight) > at(t, (*build).compat) || at(t, (*build).preflightRoot) > at(t, (*build).prepareRoot) {
-		t.Fatal("the preflight must run before the build root is made and before compat compiles")
+	if at(t, (*build).preflight) > at(t, (*build).compat) || at(t, (*build).preflightHost) > at(t, (*build).prepareRoot) ||
+		at(t, (*build).preflightHost) > at(t, (*build).detect) {
+		t.Fatal("the preflight must run before the build root is made, headers are fetched and compat compiles")
 	}
 	start := time.Now()
 	err := binPipeline[at(t, (*build).preflight)].do(context.Background(), b)
@@ -307,4 +310,44 @@ func TestReport(t *testing.T) {
 	if st := r["stages"].([]any); len(st) != 2 || st[1].(map[string]any)["stage"] != "kbuild" {
 		t.Errorf("stages %v", r["stages"])
 	}
+}
+
+// TestInterrupted sends SIGINT to a real process running the driver's
+// main path (runMain) and expects ExitInterrupted. The child is this test
+// binary, re-run as TestInterruptHelper, with a subcommand that waits for
+// the cancellation as a long stage does.
+func TestInterrupted(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestInterruptHelper$")
+	cmd.Env = append(os.Environ(), "NFSBUNDLE_TEST_INTERRUPT=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make([]byte, 6)
+	if _, err := io.ReadFull(out, ready); err != nil || string(ready) != "ready\n" {
+		t.Fatalf("helper: %q %v", ready, err)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != cli.ExitInterrupted {
+		t.Fatalf("exit: %v, want status %d", err, cli.ExitInterrupted)
+	}
+}
+
+func TestInterruptHelper(t *testing.T) {
+	if os.Getenv("NFSBUNDLE_TEST_INTERRUPT") != "1" {
+		t.Skip("the child process of TestInterrupted")
+	}
+	rootCmd.AddCommand(&cobra.Command{Use: "wait-for-signal", RunE: func(cmd *cobra.Command, _ []string) error {
+		fmt.Println("ready")
+		<-cmd.Context().Done()
+		return fmt.Errorf("stage stopped: %w", cmd.Context().Err())
+	}})
+	os.Args = []string{"build.sh", "wait-for-signal"}
+	rootCmd.SetArgs(nil)
+	os.Exit(runMain())
 }

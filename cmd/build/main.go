@@ -103,14 +103,15 @@ func (lineFormatter) Format(e *logrus.Entry) ([]byte, error) {
 	return []byte(prefix + e.Message + "\n"), nil
 }
 
-func main() {
-	// Ctrl-C cancels the running stage; outputs are atomic, so nothing
-	// half-written is left behind.
+func main() { os.Exit(runMain()) }
+
+// runMain runs the command line of the process and returns its exit
+// status. Ctrl-C (or SIGTERM) cancels the running stage; outputs are
+// atomic, so nothing half-written is left behind.
+func runMain() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if code := execute(ctx, os.Stderr); code != cli.ExitOK {
-		os.Exit(code)
-	}
+	return execute(ctx, os.Stderr)
 }
 
 // execute runs the command line and returns its exit status (cli.ExitCodes),

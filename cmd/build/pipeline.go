@@ -41,10 +41,11 @@ type stage struct {
 // because import lays compat's header into the imported tree: an
 // unchanged probe result then leaves the tree, and so the build, as it was.
 // Inputs are validated before anything uses them, and the host tools are
-// checked (preflightRoot, preflight) before anything long runs.
+// checked (preflightHost, then with the target's compiler preflight)
+// before anything long runs.
 var binPipeline = []stage{
 	{"", (*build).validate, cli.ExitUsage},
-	{"", (*build).preflightRoot, cli.ExitHostTools},
+	{"", (*build).preflightHost, cli.ExitHostTools},
 	{"", (*build).prepareRoot, cli.ExitFailure},
 	{"detect", (*build).detect, cli.ExitFailure},
 	{"", (*build).preflight, cli.ExitHostTools},

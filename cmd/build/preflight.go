@@ -21,24 +21,26 @@ func (b *build) validate(ctx context.Context) (string, error) {
 	return "", validateBin(b.f, b.top)
 }
 
-// preflightRoot checks for what creating a build root runs (debootstrap),
-// before prepareRoot spends minutes on it. Without a new root it does
-// nothing: the rest is checked once the target is known (preflight).
-func (b *build) preflightRoot(ctx context.Context) (string, error) {
-	kver := requestedKernel(b.f.target)
-	if kver == "" {
-		return "", nil // the host builds (buildroot.Options.HostDetects)
+// preflightHost checks for every host tool that is known before the
+// target is (all but the compiler and the compressor), before anything
+// slow: the build root's debootstrap, or fetching headers in detect.
+func (b *build) preflightHost(ctx context.Context) (string, error) {
+	plan := hosttools.Plan{HostBuild: true, FetchDebian: b.f.source == "" && hostIsDebian(), Staging: true}
+	if kver := requestedKernel(b.f.target); kver != "" {
+		// Only a named kernel gets a build root (buildroot.Options.HostDetects);
+		// an error here is prepareRoot's to report.
+		if suite, err := buildroot.Choose(b.f.buildroot, kver); err == nil && suite != "" {
+			plan.HostBuild = false // make and the compiler are the root's
+			plan.NewRoot = !buildroot.Complete(rootFlags.cacheDir, suite)
+		}
 	}
-	suite, err := buildroot.Choose(b.f.buildroot, kver)
-	if err != nil || suite == "" || buildroot.Complete(rootFlags.cacheDir, suite) {
-		return "", nil // prepareRoot reports err
-	}
-	return "", b.ensureTools(ctx, hosttools.Plan{NewRoot: true})
+	return "", b.ensureTools(ctx, plan)
 }
 
 // preflight checks, and where allowed installs, every host tool the rest
-// of the build runs, before compat compiles anything. What was installed
-// may change what detect found (a compiler), so detect runs again then.
+// of the build runs, now with the target's compiler and compressor, before
+// compat compiles anything. What was installed may change what detect
+// found (a compiler), so detect runs again then.
 func (b *build) preflight(ctx context.Context) (string, error) {
 	t := b.target
 	plan := hosttools.Plan{

@@ -64,7 +64,8 @@ type Plan struct {
 	// so the host needs make and the compiler.
 	HostBuild bool
 	// Compiler is the compiler kbuild runs on the host: $CC, else the one
-	// the headers name (gcc-12 for Debian's 6.1), else gcc.
+	// the headers name (gcc-12 for Debian's 6.1), else gcc; "" before the
+	// target is known (not checked then).
 	Compiler string
 	// NewRoot: a build root will be created (debootstrap, in a private
 	// mount namespace made with unshare).
@@ -74,9 +75,8 @@ type Plan struct {
 	// FetchDebian: headers or the kernel source may be fetched from the
 	// Debian archive (apt-get download, dpkg-deb -x).
 	FetchDebian bool
-	// Staging: the modules are staged (finish): strip, depmod, and import
-	// before it (tar, patch). The build root step sets it false, as it
-	// runs before the target is known.
+	// Staging: the tree is imported (tar, patch) and the modules staged
+	// (strip, depmod).
 	Staging bool
 }
 
@@ -95,11 +95,10 @@ func (p Plan) Tools() []Tool {
 		add("fetching from the Debian archive", "apt-get", "dpkg-deb")
 	}
 	if p.HostBuild {
-		compiler := p.Compiler
-		if compiler == "" {
-			compiler = "gcc"
+		add("compat and kbuild", "make")
+		if p.Compiler != "" {
+			add("compat and kbuild", p.Compiler)
 		}
-		add("compat and kbuild", "make", compiler)
 	}
 	if p.Staging {
 		add("import", "tar", "patch")
