@@ -15,6 +15,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/dkms"
 	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/pkg/deb"
@@ -164,7 +165,7 @@ packaging stage on its own. The format follows the target's family unless
 					return "", err
 				}
 				return r.Summary(), nil
-			}}.do(cmd.Context(), nil)
+			}, cli.ExitPackage}.do(cmd.Context(), nil)
 			if err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,24 +29,33 @@ import (
 // stage is one step of `build.sh bin`. run returns the stage's summary,
 // logged as one line with the stage's name and duration; a step without a
 // name is part of the pipeline but no stage of its own, and logs nothing.
+// A failure exits with code (cli.ExitCodes) unless the error carries a
+// more precise one.
 type stage struct {
 	name string
 	run  func(b *build, ctx context.Context) (string, error)
+	code int
 }
 
 // binPipeline is `build.sh bin` in order. compat runs before import
 // because import lays compat's header into the imported tree: an
 // unchanged probe result then leaves the tree, and so the build, as it was.
+// Inputs are validated before anything uses them, and the host tools are
+// checked (preflightHost, then with the target's compiler preflight)
+// before anything long runs.
 var binPipeline = []stage{
-	{"", (*build).prepareRoot},
-	{"detect", (*build).detect},
-	{"", (*build).checkTarget},
-	{"select", (*build).selectTree},
-	{"compat", (*build).compat},
-	{"import", (*build).importTree},
-	{"kbuild", (*build).kbuild},
-	{"finish", (*build).finish},
-	{"package", (*build).pkg},
+	{"", (*build).validate, cli.ExitUsage},
+	{"", (*build).preflightHost, cli.ExitHostTools},
+	{"", (*build).prepareRoot, cli.ExitFailure},
+	{"detect", (*build).detect, cli.ExitFailure},
+	{"", (*build).preflight, cli.ExitHostTools},
+	{"", (*build).checkTarget, cli.ExitFailure},
+	{"select", (*build).selectTree, cli.ExitNoTree},
+	{"compat", (*build).compat, cli.ExitFailure},
+	{"import", (*build).importTree, cli.ExitFailure},
+	{"kbuild", (*build).kbuild, cli.ExitCompile},
+	{"finish", (*build).finish, cli.ExitFailure},
+	{"package", (*build).pkg, cli.ExitPackage},
 }
 
 // build is one run of the pipeline: the inputs, then each stage's result,
@@ -65,19 +75,44 @@ type build struct {
 	kb       *kbuild.Result
 	staged   *finish.Result
 	packaged *pkg.Result
+
+	installed []string      // packages the preflight installed
+	timings   []stageTiming // how long each logged stage took, in order
 }
 
-// do runs the stage and logs its summary.
+// stageTiming is one stage's duration, for bin --json.
+type stageTiming struct {
+	Stage   string  `json:"stage"`
+	Seconds float64 `json:"seconds"`
+}
+
+// do runs the stage, logs its summary and records its duration. A
+// failure carries the stage's exit status, or ExitInterrupted when the
+// context was cancelled (SIGINT, SIGTERM) whatever the stage made of it.
 func (s stage) do(ctx context.Context, b *build) error {
 	start := time.Now()
 	msg, err := s.run(b, ctx)
 	if err != nil {
-		return err
+		if ctx.Err() != nil {
+			return &cli.ExitError{Code: cli.ExitInterrupted, Err: fmt.Errorf("interrupted during %s: %w", s.label(), err)}
+		}
+		return cli.WithCode(s.code, err)
 	}
 	if s.name != "" {
 		logStage(s.name, msg, start)
+		if b != nil {
+			b.timings = append(b.timings, stageTiming{s.name, time.Since(start).Seconds()})
+		}
 	}
 	return nil
+}
+
+// label names the stage in messages; unnamed steps are "preparation".
+func (s stage) label() string {
+	if s.name == "" {
+		return "preparation"
+	}
+	return s.name
 }
 
 // logStage logs a stage's one Info line: its name, its summary and how
@@ -96,6 +131,7 @@ func (b *build) prepareRoot(ctx context.Context) (string, error) {
 	}
 	if env != nil {
 		logStage("buildroot", env.Summary(), start)
+		b.timings = append(b.timings, stageTiming{"buildroot", time.Since(start).Seconds()})
 		b.f.target.kdir = env.HostKDir()
 	}
 	b.env = env
@@ -106,7 +142,7 @@ func (b *build) detect(ctx context.Context) (string, error) {
 	t, err := detectTarget(ctx, b.f.target)
 	b.target = t
 	if err != nil {
-		return "", err
+		return "", headersExit(err)
 	}
 	b.buildDir = paths.BuildDir(b.top, t.Kernel.Release)
 	suite := ""
@@ -114,6 +150,14 @@ func (b *build) detect(ctx context.Context) (string, error) {
 		suite = b.env.Suite
 	}
 	return t.Summary(suite), nil
+}
+
+// headersExit gives detect's "no headers" errors their exit status.
+func headersExit(err error) error {
+	if errors.Is(err, detect.ErrNoHeadersAtAll) || errors.As(err, new(*detect.NoHeadersError)) {
+		return cli.WithCode(cli.ExitHeadersMissing, err)
+	}
+	return err
 }
 
 // checkTarget stops before anything is built on a target that cannot be
@@ -126,7 +170,7 @@ func (b *build) checkTarget(ctx context.Context) (string, error) {
 	}
 	signer, err := sign.Resolve(b.f.signKey, b.f.signCert, environ.sign)
 	if err != nil {
-		return "", err
+		return "", cli.WithCode(cli.ExitSigningKey, err)
 	}
 	if signer == nil && t.SecureBoot.State == "enabled" {
 		logrus.Warn("Secure Boot is enabled and no signing key was given (MODULE_SIGN_PRIV_KEY/MODULE_SIGN_PUB_KEY or --sign-key/--sign-cert): the modules will not load on this machine")

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nfsbundle/nfsbundle/importer"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/release"
@@ -86,7 +87,7 @@ kernel-src/<tree>/tree.json, which bin then checks every import against.`,
 				return "", err
 			}
 			return r.Summary(), nil
-		}}.do(ctx, nil)
+		}, cli.ExitPackage}.do(ctx, nil)
 		if err != nil {
 			return err
 		}
