@@ -58,6 +58,9 @@ type Manifest struct {
 	Tree        string `json:"tree"`
 	Kernels     string `json:"kernels"` // the tree's range, as tree.json writes it
 	WithoutRDMA bool   `json:"without_rdma"`
+	// Legacy: the tree is the kernel's own code, so the target's build
+	// compiles nothing out (compat/features).
+	Legacy bool `json:"legacy,omitempty"`
 }
 
 // Module is one module the tree builds.
@@ -250,7 +253,7 @@ func Build(ctx context.Context, in Input) (*pkg.Result, error) {
 		return nil, err
 	}
 	defer cleanDriver()
-	manifest, err := fileutil.MarshalJSON(Manifest{Tree: in.TreeName, Kernels: in.Range.Text, WithoutRDMA: withoutRDMA(in.Modules)})
+	manifest, err := fileutil.MarshalJSON(Manifest{Tree: in.TreeName, Kernels: in.Range.Text, WithoutRDMA: withoutRDMA(in.Modules), Legacy: in.Legacy})
 	if err != nil {
 		return nil, err
 	}

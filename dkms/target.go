@@ -68,7 +68,7 @@ func BuildOnTarget(ctx context.Context, o TargetOptions) (*TargetResult, error) 
 	}
 	work := filepath.Join(o.Src, workDir)
 	cr, err := compat.Run(ctx, compat.Options{KDir: o.KDir, KVer: o.KVer, OutDir: filepath.Join(work, "compat"),
-		CacheDir: filepath.Join(work, "cache"), Jobs: o.Jobs, NoCache: true})
+		CacheDir: filepath.Join(work, "cache"), Jobs: o.Jobs, NoCache: true, CompileOut: !m.Legacy})
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,8 @@ func BuildOnTarget(ctx context.Context, o TargetOptions) (*TargetResult, error) 
 		return nil, err
 	}
 	log := filepath.Join(work, "build.log")
-	kr, err := kbuild.Run(ctx, kbuild.Params{KDir: o.KDir, Src: o.Src, Jobs: o.Jobs, Config: cfg, WithoutRDMA: m.WithoutRDMA}, log)
+	kr, err := kbuild.Run(ctx, kbuild.Params{KDir: o.KDir, Src: o.Src, Jobs: o.Jobs, Config: cfg, WithoutRDMA: m.WithoutRDMA,
+		ConfigOff: cr.ConfigOff()}, log)
 	copyLog(log, o.Log)
 	if err != nil {
 		return nil, err

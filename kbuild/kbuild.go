@@ -69,7 +69,7 @@ func (e *BuildError) Error() string {
 // Run builds every module with one make invocation, logging to logPath,
 // and checks that every module we promise was built.
 func Run(ctx context.Context, p Params, logPath string) (*Result, error) {
-	vars, err := ConfigAssignments(p.Config, p.WithoutRDMA)
+	vars, err := ConfigAssignments(p)
 	if err != nil {
 		return nil, err
 	}

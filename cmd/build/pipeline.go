@@ -15,6 +15,7 @@ import (
 
 	"github.com/nfsbundle/nfsbundle/buildroot"
 	"github.com/nfsbundle/nfsbundle/compat"
+	"github.com/nfsbundle/nfsbundle/compat/features"
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/importer"
@@ -192,7 +193,7 @@ func (b *build) selectTree(ctx context.Context) (string, error) {
 
 func (b *build) compat(ctx context.Context) (string, error) {
 	o := compat.Options{KDir: b.target.Kernel.HeadersDir, KVer: b.target.Kernel.Release, OutDir: filepath.Join(b.buildDir, "compat"),
-		Jobs: b.f.jobs, NoCache: rootFlags.noCache, CacheDir: rootFlags.cacheDir}
+		Jobs: b.f.jobs, NoCache: rootFlags.noCache, CacheDir: rootFlags.cacheDir, CompileOut: !b.sel.Tree.Legacy}
 	if b.env != nil {
 		o.KDir, o.Exec = b.env.KDir, b.env.Runner
 	}
@@ -201,6 +202,9 @@ func (b *build) compat(ctx context.Context) (string, error) {
 		return "", err
 	}
 	b.compatR = r
+	for _, f := range r.CompiledOut() {
+		logrus.Warnf("compat: %s compiled out on %s: %s", f.Name, b.target.Kernel.Release, f.Lost)
+	}
 	return r.Summary(), nil
 }
 
@@ -224,7 +228,7 @@ func (b *build) importTree(ctx context.Context) (string, error) {
 func (b *build) kbuild(ctx context.Context) (string, error) {
 	t := b.target
 	p := kbuild.Params{KDir: t.Kernel.HeadersDir, Src: filepath.Join(b.buildDir, "src"), Jobs: b.f.jobs, Config: t.Config,
-		WithoutRDMA: b.f.withoutRDMA, CC: environ.cc}
+		WithoutRDMA: b.f.withoutRDMA, ConfigOff: b.compatR.ConfigOff(), CC: environ.cc}
 	if b.env != nil {
 		p.KDir, p.Command = b.env.KDir, b.env.RootCommand
 	}
@@ -240,7 +244,8 @@ func (b *build) finish(ctx context.Context) (string, error) {
 	t, tr := b.target, b.sel.Tree
 	r, err := finish.Run(ctx, b.kb, finish.Options{KVer: t.Kernel.Release, Version: b.version, Tree: tr.Name,
 		Series: tr.UpstreamSeries, Legacy: tr.Legacy, BuildDir: b.buildDir, Compress: t.Config.Compress,
-		SigHash: t.Config.SigHash, MakeVars: b.kb.MakeVars, Signer: finishSigner(b.signer)})
+		SigHash: t.Config.SigHash, MakeVars: b.kb.MakeVars, Signer: finishSigner(b.signer),
+		CompiledOut: features.Names(b.compatR.CompiledOut())})
 	if err != nil {
 		return "", err
 	}
