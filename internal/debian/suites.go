@@ -83,6 +83,18 @@ func ForSeries(cache, series string) *Apt {
 	return Private(cache, suite)
 }
 
+// ForKernel is the apt configuration that fetches the packages of a Debian
+// kernel release (its image, its headers): the host's own when the kernel
+// belongs to the host's release or to none this package knows, else a
+// private one of the kernel's suite under cache.
+func ForKernel(cache, kver string) *Apt {
+	suite := SuiteFor(kver)
+	if suite == "" || suite == HostSuite() {
+		return Host
+	}
+	return Private(cache, suite)
+}
+
 // SuiteFor maps a Debian kernel release to the suite whose userland builds
 // it: 5.10 -> bullseye, 6.1 -> bookworm, 6.12 -> trixie. Backports
 // (6.1.0-0.deb11.N) belong to the suite they were built for (bullseye).
