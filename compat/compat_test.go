@@ -343,3 +343,33 @@ func TestPlanUnits(t *testing.T) {
 		t.Errorf("3 probes on 4 jobs: %d units, want 3", len(units))
 	}
 }
+
+// TestRenderCompiledOut: a feature whose probe found nothing is undefined
+// after the kernel's configuration (kconfig.h first) and named in
+// NFSB_COMPILED_OUT; one whose probe found its API is not.
+func TestRenderCompiledOut(t *testing.T) {
+	rs := []ProbeResult{
+		{Name: "folio_start_fscache", Define: "HAVE_FOLIO_START_FSCACHE", Kind: "compile", Value: false},
+		{Name: "export_op_fetch_iversion", Define: "HAVE_EXPORT_OP_FETCH_IVERSION", Kind: "member", Value: true},
+	}
+	out := compiledOut(rs)
+	if len(out) != 1 || out[0].Name != "fscache" {
+		t.Fatalf("compiled out %+v, want fscache alone", out)
+	}
+	h := string(RenderHeader("6.12.1", rs, out))
+	for _, want := range []string{"#include <linux/kconfig.h>\n/* fscache: ", "\n#undef CONFIG_NFS_FSCACHE\n", "#define NFSB_COMPILED_OUT \"fscache\"\n"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("autoconf.h lacks %q:\n%s", want, h)
+		}
+	}
+	if strings.Index(h, "#include <linux/kconfig.h>") > strings.Index(h, "#undef CONFIG_NFS_FSCACHE") {
+		t.Error("the #undef must follow kconfig.h, or the kernel's configuration defines it again")
+	}
+	r := &Result{Probes: rs, Out: out}
+	if got := r.ConfigOff(); len(got) != 1 || got[0] != "NFS_FSCACHE" {
+		t.Errorf("ConfigOff %v, want [NFS_FSCACHE]", got)
+	}
+	if s := r.Summary(); !strings.Contains(s, "compiled out: fscache") {
+		t.Errorf("summary %q does not name what is compiled out", s)
+	}
+}
