@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Entry point: build the Go driver into bin/ when its sources are newer than
-# the binary (or use a prebuilt bin/nfsbundle-build), then run it with all
-# arguments. Works from any current directory.
+# Entry point: build the Go driver into bin/ when its sources (and the files
+# it embeds: probes, guest scripts, fio jobs) are newer than the binary (or
+# use a prebuilt bin/nfsbundle-build), then run it with all arguments.
+# Works from any current directory.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin="$top/bin/nfsbundle-build"
@@ -13,7 +14,8 @@ stale() {
 	# A source release ships prebuilt drivers and no Go sources to compare.
 	[ -f "$top/go.mod" ] || return 1
 	[ -n "$(find "$top" \( -path "$top/build" -o -path "$top/dist" -o -path "$top/.git" \
-		-o -path "$top/bin" \) -prune -o \( -name '*.go' -o -name go.mod -o -name go.sum \) \
+		-o -path "$top/bin" \) -prune -o \( -name '*.go' -o -name go.mod -o -name go.sum \
+		-o -path "$top/compat/probes/*.c" -o -path "$top/vmtest/guest/*" -o -name '*.fio' \) \
 		-newer "$bin" -print -quit)" ]
 }
 

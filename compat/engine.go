@@ -22,6 +22,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/compat/features"
 	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
@@ -45,6 +46,10 @@ type Options struct {
 	ProbeDir string   // probe sources (default: the built-in compat/probes set)
 	Probes   []string // only these probe names (default: all)
 	CacheDir string   // the cache root (required): probe results, compiler flags
+	// CompileOut applies compat/features: the main tree's 6.1 code loses
+	// what the kernel cannot carry. The legacy tree is the kernel's own
+	// code and loses nothing.
+	CompileOut bool
 }
 
 // ProbeResult is one probe's outcome.
@@ -68,6 +73,8 @@ type Result struct {
 	Mode     string        `json:"mode"` // batched, isolated, direct, cached
 	Fallback int           `json:"fallback,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
+	// Out are the features compiled out (Options.CompileOut).
+	Out []features.Feature `json:"compiled_out,omitempty"`
 }
 
 // Defined returns the value of a define (false when unknown).
@@ -182,7 +189,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Header = filepath.Join(opts.OutDir, "autoconf.h")
 	res.MakeVars = filepath.Join(opts.OutDir, "compat.mk")
-	if err := fileutil.WriteAtomic(res.Header, RenderHeader(opts.KVer, res.Probes), 0o644); err != nil {
+	if opts.CompileOut {
+		res.Out = compiledOut(res.Probes)
+	}
+	if err := fileutil.WriteAtomic(res.Header, RenderHeader(opts.KVer, res.Probes, res.Out), 0o644); err != nil {
 		return nil, err
 	}
 	if err := fileutil.WriteAtomic(res.MakeVars, RenderMake(opts.KVer, res.Header, res.Probes), 0o644); err != nil {

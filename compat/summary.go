@@ -3,7 +3,12 @@
 
 package compat
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nfsbundle/nfsbundle/compat/features"
+)
 
 // Available counts the probes whose define is set.
 func (r *Result) Available() int {
@@ -16,7 +21,28 @@ func (r *Result) Available() int {
 	return n
 }
 
+// CompiledOut lists the features compiled out on the probed kernel.
+func (r *Result) CompiledOut() []features.Feature {
+	return r.Out
+}
+
+// ConfigOff lists the Kconfig options (without CONFIG_) the compiled-out
+// features turn off, for the make command line.
+func (r *Result) ConfigOff() []string {
+	var opts []string
+	for _, f := range r.CompiledOut() {
+		if f.Config != "" {
+			opts = append(opts, f.Config)
+		}
+	}
+	return opts
+}
+
 // Summary is the stage's log line.
 func (r *Result) Summary() string {
-	return fmt.Sprintf("%d probes, %d defined (%s)", len(r.Probes), r.Available(), r.Mode)
+	s := fmt.Sprintf("%d probes, %d defined (%s)", len(r.Probes), r.Available(), r.Mode)
+	if out := r.CompiledOut(); len(out) > 0 {
+		s += "; compiled out: " + strings.Join(features.Names(out), ", ")
+	}
+	return s
 }

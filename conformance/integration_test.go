@@ -6,6 +6,7 @@ package conformance
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -56,7 +57,53 @@ func TestConformanceBoth(t *testing.T) {
 			}
 		}
 	}
-	ours := res.stack(StackOurs)
+	fioPassed(t, res.stack(StackOurs))
+}
+
+// TestConformanceCompat runs the CI subset on our stack built through the
+// compat layer for trixie's 6.12 (vmtest.StageCompatEnv), held to our own
+// result on the 6.1 kernel that TestConformanceBoth has just written: no
+// test that passed there may fail here, and fio must verify. The diff
+// against trixie's inbox stack is information, in bench/ and --full.
+func TestConformanceCompat(t *testing.T) {
+	if os.Getenv("NFSBUNDLE_INTEGRATION") != "1" {
+		t.Skipf("conformance: set NFSBUNDLE_INTEGRATION=1, NFSBUNDLE_STAGE, %s and NFSBUNDLE_PYNFS (./build.sh test does)", vmtest.StageCompatEnv)
+	}
+	fin61, err := vmtest.LoadManifest(os.Getenv("NFSBUNDLE_STAGE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fin, err := vmtest.LoadManifest(os.Getenv(vmtest.StageCompatEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, err := paths.Top()
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseline := filepath.Join(paths.BuildDir(top, fin61.KVer), "conformance", StackOurs+".json")
+	if _, err := os.Stat(baseline); err != nil {
+		t.Fatalf("no result of ours on %s to hold %s to (TestConformanceBoth writes it): %v", fin61.KVer, fin.KVer, err)
+	}
+	res, err := Run(context.Background(), Options{KVer: fin.KVer, Stacks: []string{StackOurs}, Subset: SubsetCI,
+		Baselines: []string{baseline}, Cache: paths.Cache(), Pynfs: os.Getenv(PynfsEnv),
+		Guest: os.Getenv(vmtest.GuestEnv), Accel: vmtest.AccelChoice("", os.Getenv(vmtest.AccelEnv))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Summary(logWriter{t})
+	if !res.Passed {
+		t.Errorf("conformance on %s failed (problems %v)", fin.KVer, res.Problems)
+	}
+	if len(res.Verdicts) != 1 {
+		t.Fatalf("%d verdicts: want one, against %s", len(res.Verdicts), baseline)
+	}
+	fioPassed(t, res.stack(StackOurs))
+}
+
+// fioPassed requires every fio check to have run and passed on ours.
+func fioPassed(t *testing.T, ours *StackResult) {
+	t.Helper()
 	for _, c := range FioChecks {
 		found := false
 		for _, ch := range ours.Checks {

@@ -27,3 +27,23 @@ func TestCheckRelease(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckDistroID(t *testing.T) {
+	for _, ok := range []string{"debian", "rocky", "opensuse-leap", "ol", "RHEL"} {
+		if err := CheckDistroID(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "deb;ian", "$(id)", "debian 12", "a/b", "x\n", strings.Repeat("a", 41)} {
+		err := CheckDistroID(bad)
+		if err == nil {
+			t.Errorf("%q: accepted", bad)
+		} else if len(bad) > 2 && strings.Contains(err.Error(), bad) {
+			t.Errorf("%q: the error repeats the input: %v", bad, err)
+		}
+	}
+	// DetectDistro refuses it before reading anything else.
+	if _, err := DetectDistro(t.TempDir(), "deb;ian"); err == nil || strings.Contains(err.Error(), "deb;ian") {
+		t.Errorf("DetectDistro with a bad override: %v", err)
+	}
+}

@@ -8,11 +8,25 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
 // IDOverrideEnv replaces ID= from os-release, as the seed's build allows.
 const IDOverrideEnv = "ID_OVERRIDE"
+
+// distroIDGrammar is os-release(5)'s ID=: lower-case letters, digits and
+// . _ - only (we also allow upper case, which normaliseID folds).
+var distroIDGrammar = regexp.MustCompile(`^[A-Za-z0-9._-]{1,40}$`)
+
+// CheckDistroID validates an ID_OVERRIDE value before it is used or echoed;
+// the error does not repeat it.
+func CheckDistroID(id string) error {
+	if !distroIDGrammar.MatchString(id) {
+		return fmt.Errorf("%s is not a distribution id (expected one like debian or rocky: letters, digits and . _ - only)", IDOverrideEnv)
+	}
+	return nil
+}
 
 // distroFamily maps every distribution we know to its package family.
 var distroFamily = map[string]string{
@@ -52,6 +66,11 @@ func ParseOSRelease(data string) map[string]string {
 // DetectDistro reads root/etc/os-release (or root/usr/lib/os-release).
 // idOverride, when not empty, replaces ID=.
 func DetectDistro(root, idOverride string) (Distro, error) {
+	if idOverride != "" {
+		if err := CheckDistroID(idOverride); err != nil {
+			return Distro{}, err
+		}
+	}
 	var data []byte
 	var err error
 	for _, p := range []string{"etc/os-release", "usr/lib/os-release"} {

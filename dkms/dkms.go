@@ -2,16 +2,20 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package dkms builds the DKMS source package: the imported and patched
-// tree under /usr/src/nfsbundle-<ver>/ with a generated dkms.conf whose MAKE
-// line is plain make with the kbuild variables (no Go, no network on the
-// target). DKMS then builds, signs (with its own MOK key) and installs the
-// modules for every kernel whose headers are installed. The package is a
-// Debian package, written by pkg/deb.
+// tree under /usr/src/nfsbundle-<ver>/ with a generated dkms.conf, and the
+// static build driver. On the target, DKMS's MAKE runs that driver
+// (dkms-build, BuildOnTarget): it probes the kernel being built for (the
+// compat stage), writes the tree's autoconf.h from the results, and runs
+// kbuild with that kernel's CONFIG_ values. So one package serves every
+// kernel of the tree's range, with no Go and no network on the target.
+// DKMS then signs (with its own MOK key) and installs the modules. The
+// package is a Debian package, written by pkg/deb.
 package dkms
 
 import (
 	"bytes"
 	"context"
+	"debug/elf"
 	"fmt"
 	"io/fs"
 	"os"
@@ -23,21 +27,40 @@ import (
 	"time"
 
 	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/importer"
+	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
+	"github.com/nfsbundle/nfsbundle/internal/stack"
 	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/pkg/deb"
+	"github.com/nfsbundle/nfsbundle/tree"
 )
 
 // PackageName is the DKMS module (and Debian package stem) name.
 const PackageName = "nfsbundle"
 
-// DefaultKernelRegex limits the main (6.1 LTS based) tree to 6.1 kernels.
-const DefaultKernelRegex = `^6\.1\.`
+// Where the package installs its programs. The driver carries lintian's
+// "-static" suffix, as nfsbundle-ctl does: both are static on purpose.
+const (
+	libDir     = "/usr/lib/" + PackageName + "/dkms"
+	DriverPath = libDir + "/nfsbundle-build-static"
+	ctlPath    = libDir + "/" + deb.CtlFileName
+)
 
-// KernelRegexForSeries returns the BUILD_EXCLUSIVE_KERNEL value for a tree
-// based on one upstream LTS series ("6.1" -> ^6\.1\.).
-func KernelRegexForSeries(series string) string {
-	return "^" + strings.ReplaceAll(series, ".", `\.`) + `\.`
+// ManifestName is the file in the packaged tree that tells the build on
+// the target what the package was made for.
+const ManifestName = "nfsbundle-dkms.json"
+
+// Manifest is what the build on the target reads of the package: the
+// tree's kernel range (checked again there: dkms before 3.0.11 ignores
+// BUILD_EXCLUSIVE_KERNEL_MIN/MAX) and the choices made at package time.
+type Manifest struct {
+	Tree        string `json:"tree"`
+	Kernels     string `json:"kernels"` // the tree's range, as tree.json writes it
+	WithoutRDMA bool   `json:"without_rdma"`
+	// Legacy: the tree is the kernel's own code, so the target's build
+	// compiles nothing out (compat/features).
+	Legacy bool `json:"legacy,omitempty"`
 }
 
 // Module is one module the tree builds.
@@ -63,13 +86,15 @@ type Input struct {
 	Arch    string // target architecture (uname -m or Debian spelling)
 	// Tree is the imported, patched source tree with its top-level Kbuild
 	// (build/<kver>/src).
-	Tree string
-	// MakeVars are the kbuild assignments (CONFIG_SUNRPC=m, CONFIG_NFS_COMMON=).
-	MakeVars []string
-	Modules  []Module
-	// KernelRegex is BUILD_EXCLUSIVE_KERNEL: the kernels the tree supports
-	// (default DefaultKernelRegex).
-	KernelRegex string
+	Tree    string
+	Modules []Module
+	// TreeName and Range are the source tree's name and kernel range
+	// (kernel-src/<name>/tree.json): the package serves that range.
+	TreeName string
+	Range    tree.Range
+	// Driver is the static nfsbundle build driver (bin/nfsbundle-build)
+	// the package ships to run the build on the target.
+	Driver string
 	// Legacy marks a package built from the legacy tree.
 	Legacy bool
 	// SourceDateEpoch sets every timestamp: the caller's SOURCE_DATE_EPOCH
@@ -79,27 +104,27 @@ type Input struct {
 }
 
 var (
-	makeVarRe = regexp.MustCompile(`^CONFIG_[A-Z0-9_]+=[A-Za-z0-9_]*$`)
 	nameRe    = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	relRe     = regexp.MustCompile(`^[A-Za-z0-9_./-]+\.ko$`)
 	versionRe = regexp.MustCompile(`^[A-Za-z0-9.+~]+$`)
+	seriesRe  = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
 )
 
+// Bounds are BUILD_EXCLUSIVE_KERNEL_MIN and _MAX ("" leaves one out).
+type Bounds struct{ Min, Max string }
+
+// buildDir is the directory DKMS builds in, as dkms.conf spells it.
+const buildDir = "${dkms_tree}/${PACKAGE_NAME}/${PACKAGE_VERSION}/build"
+
 // Conf renders dkms.conf. Values are validated so that sourcing the file in
-// bash (what dkms does) cannot run anything but the intended make.
-func Conf(version string, mods []Module, makeVars []string, kernelRegex string) ([]byte, error) {
+// bash (what dkms does) cannot run anything but the intended commands.
+func Conf(version string, mods []Module, b Bounds) ([]byte, error) {
 	if !versionRe.MatchString(version) {
 		return nil, fmt.Errorf("dkms: version %q has characters DKMS cannot take", version)
 	}
-	if kernelRegex == "" {
-		kernelRegex = DefaultKernelRegex
-	}
-	if strings.ContainsAny(kernelRegex, "\"'`$\n") {
-		return nil, fmt.Errorf("dkms: kernel regex %q must not contain quotes, $ or newlines", kernelRegex)
-	}
-	for _, v := range makeVars {
-		if !makeVarRe.MatchString(v) {
-			return nil, fmt.Errorf("dkms: make variable %q is not of the form CONFIG_NAME=value", v)
+	for _, v := range []string{b.Min, b.Max} {
+		if v != "" && !seriesRe.MatchString(v) {
+			return nil, fmt.Errorf("dkms: kernel bound %q is not a series X.Y", v)
 		}
 	}
 	if len(mods) == 0 {
@@ -107,15 +132,23 @@ func Conf(version string, mods []Module, makeVars []string, kernelRegex string) 
 	}
 	mods = append([]Module(nil), mods...)
 	sort.Slice(mods, func(i, j int) bool { return mods[i].RelPath < mods[j].RelPath })
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "# dkms.conf generated by nfsbundle: builds the NFS stack with plain make.\n")
-	fmt.Fprintf(&b, "PACKAGE_NAME=%q\nPACKAGE_VERSION=%q\n", PackageName, version)
-	vars := strings.Join(makeVars, " ")
-	build := "${dkms_tree}/${PACKAGE_NAME}/${PACKAGE_VERSION}/build"
-	fmt.Fprintf(&b, "MAKE[0]=\"make -C ${kernel_source_dir} M=%s %s modules\"\n", build, vars)
-	fmt.Fprintf(&b, "CLEAN=\"make -C ${kernel_source_dir} M=%s clean\"\n", build)
-	fmt.Fprintf(&b, "BUILD_EXCLUSIVE_KERNEL=\"%s\"\n", kernelRegex)
-	fmt.Fprintf(&b, "AUTOINSTALL=\"yes\"\n")
+	var w bytes.Buffer
+	fmt.Fprintf(&w, "# dkms.conf generated by nfsbundle.\n")
+	fmt.Fprintf(&w, "PACKAGE_NAME=%q\nPACKAGE_VERSION=%q\n", PackageName, version)
+	w.WriteString("# The build probes the kernel it is for (the compat stage), writes the tree's\n" +
+		"# autoconf.h from the results, then runs make with that kernel's CONFIG_ values.\n")
+	fmt.Fprintf(&w, "MAKE[0]=\"%s dkms-build --kdir ${kernel_source_dir} --kver ${kernelver} --src %s\"\n", DriverPath, buildDir)
+	fmt.Fprintf(&w, "CLEAN=\"make -C ${kernel_source_dir} M=%s clean\"\n", buildDir)
+	// Inclusive MIN, and a MAX that keeps out X.Y-rc1 and later: the
+	// tree's ">= MIN, < MAX" (dkms 3.0.11 and later; the build checks the
+	// range itself for older ones).
+	if b.Min != "" {
+		fmt.Fprintf(&w, "BUILD_EXCLUSIVE_KERNEL_MIN=%q\n", b.Min)
+	}
+	if b.Max != "" {
+		fmt.Fprintf(&w, "BUILD_EXCLUSIVE_KERNEL_MAX=%q\n", b.Max)
+	}
+	fmt.Fprintf(&w, "AUTOINSTALL=\"yes\"\n")
 	for i, m := range mods {
 		if !nameRe.MatchString(m.Name) || !relRe.MatchString(m.RelPath) || strings.Contains(m.RelPath, "..") {
 			return nil, fmt.Errorf("dkms: module %q at %q: bad name or path", m.Name, m.RelPath)
@@ -129,10 +162,50 @@ func Conf(version string, mods []Module, makeVars []string, kernelRegex string) 
 		}
 		// Debian's and Ubuntu's dkms install into /updates/dkms whatever this
 		// says; RHEL's uses /extra. /updates/dkms is the portable choice.
-		fmt.Fprintf(&b, "BUILT_MODULE_NAME[%d]=%q\nBUILT_MODULE_LOCATION[%d]=%q\nDEST_MODULE_LOCATION[%d]=\"/updates/dkms\"\n",
+		fmt.Fprintf(&w, "BUILT_MODULE_NAME[%d]=%q\nBUILT_MODULE_LOCATION[%d]=%q\nDEST_MODULE_LOCATION[%d]=\"/updates/dkms\"\n",
 			i, m.Name, i, dir, i)
 	}
-	return b.Bytes(), nil
+	return w.Bytes(), nil
+}
+
+// withoutRDMA says whether the modules leave out the RDMA ones, as a build
+// with --without-rpcrdma does: the build on the target does the same.
+func withoutRDMA(mods []Module) bool {
+	for _, sm := range stack.Modules {
+		for _, m := range mods {
+			if sm.RDMA && m.Name == sm.Name {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// elfMachines are the architectures the driver can be shipped for, in
+// Debian's spelling.
+var elfMachines = map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64, "ppc64el": elf.EM_PPC64, "i386": elf.EM_386}
+
+// checkDriver makes sure the driver runs on any target of arch: an ELF
+// executable for that machine without a dynamic loader (CGO_ENABLED=0, as
+// build.sh builds it).
+func checkDriver(bin, arch string) error {
+	if bin == "" {
+		return fmt.Errorf("dkms: no build driver to ship: the DKMS build runs it on the target (build.sh builds bin/nfsbundle-build)")
+	}
+	f, err := elf.Open(bin)
+	if err != nil {
+		return fmt.Errorf("dkms: build driver %s: %w", bin, err)
+	}
+	defer f.Close()
+	if want, ok := elfMachines[arch]; ok && f.Machine != want {
+		return fmt.Errorf("dkms: build driver %s is for %s, the package for %s: build the driver for %s (GOARCH) or package for its architecture", bin, f.Machine, arch, arch)
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return fmt.Errorf("dkms: build driver %s is dynamically linked: build it with CGO_ENABLED=0 (build.sh does) so it runs on every target", bin)
+		}
+	}
+	return nil
 }
 
 // skipInTree reports build products that must not go into the package.
@@ -146,7 +219,9 @@ func skipInTree(rel string, d fs.DirEntry) bool {
 			return true
 		}
 	}
-	return base == "dkms.conf" || strings.HasPrefix(base, ".") && strings.HasSuffix(base, ".d")
+	// The build host's probe results: the target writes its own.
+	return base == "dkms.conf" || base == ManifestName || filepath.ToSlash(rel) == importer.CompatHeaderPath ||
+		strings.HasPrefix(base, ".") && strings.HasSuffix(base, ".d")
 }
 
 // Build writes dist/nfsbundle-dkms_<ver>_<arch>.deb. The Debian file name
@@ -162,7 +237,23 @@ func Build(ctx context.Context, in Input) (*pkg.Result, error) {
 	if _, err := os.Stat(filepath.Join(in.Tree, "Kbuild")); err != nil {
 		return nil, fmt.Errorf("dkms: %s has no top-level Kbuild (%v): it is not an imported nfsbundle tree; run ./build.sh bin first", in.Tree, err)
 	}
-	conf, err := Conf(version, in.Modules, in.MakeVars, in.KernelRegex)
+	min, max, err := in.Range.Bounds()
+	if err != nil {
+		return nil, fmt.Errorf("dkms: tree %s: %w", in.TreeName, err)
+	}
+	conf, err := Conf(version, in.Modules, Bounds{Min: min, Max: max})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDriver(in.Driver, deb.Arch(in.Arch)); err != nil {
+		return nil, err
+	}
+	driver, cleanDriver, err := pkg.StrippedBinary(ctx, "build driver", in.Driver)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanDriver()
+	manifest, err := fileutil.MarshalJSON(Manifest{Tree: in.TreeName, Kernels: in.Range.Text, WithoutRDMA: withoutRDMA(in.Modules), Legacy: in.Legacy})
 	if err != nil {
 		return nil, err
 	}
@@ -172,8 +263,10 @@ func Build(ctx context.Context, in Input) (*pkg.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Files = files
-	p.Files = append(p.Files, pkg.File{Dest: srcDir + "/dkms.conf", Body: conf, Mode: 0o644})
+	p.Files = append(files,
+		pkg.File{Dest: srcDir + "/dkms.conf", Body: conf, Mode: 0o644},
+		pkg.File{Dest: srcDir + "/" + ManifestName, Body: manifest, Mode: 0o644},
+		pkg.File{Dest: DriverPath, Src: driver, Mode: 0o755})
 
 	ctlBin, cleanup, err := pkg.StrippedCtl(ctx, in.CtlBinary)
 	if err != nil {
@@ -182,13 +275,12 @@ func Build(ctx context.Context, in Input) (*pkg.Result, error) {
 	defer cleanup()
 	ctl := ""
 	if ctlBin != "" {
-		ctl = "/usr/lib/" + PackageName + "/dkms/" + deb.CtlFileName
+		ctl = ctlPath
 		p.Files = append(p.Files, pkg.File{Dest: ctl, Src: ctlBin, Mode: 0o755})
-		p.License = "GPL-2.0-only AND Apache-2.0"
 	}
 	doc := "/usr/share/doc/" + p.Name
 	p.Files = append(p.Files,
-		pkg.File{Dest: doc + "/copyright", Body: deb.Copyright(ctl != ""), Mode: 0o644},
+		pkg.File{Dest: doc + "/copyright", Body: deb.Copyright(true), Mode: 0o644},
 		// A native version (no Debian revision) names it changelog.gz.
 		pkg.File{Dest: doc + "/changelog.gz", Body: deb.Changelog(p.Name, version, "DKMS", p.MTime), Mode: 0o644},
 	)
@@ -198,21 +290,18 @@ func Build(ctx context.Context, in Input) (*pkg.Result, error) {
 	if dist == "" {
 		dist = paths.DistDir(in.Top)
 	}
-	out, err := pkg.WritePackage(ctx, deb.Packager{}, p, dist)
-	if err != nil {
-		return nil, err
-	}
-	return &pkg.Result{Path: out, Files: len(p.Files)}, nil
+	return pkg.WritePackage(ctx, deb.Packager{}, p, dist)
 }
 
-// describe is the package's control data; Build adds the files.
+// describe is the package's control data; Build adds the files. The
+// package ships the Go build driver (Apache-2.0) beside the GPL tree.
 func describe(in Input, version, srcDir string) *pkg.Package {
 	p := &pkg.Package{
 		Name:       PackageName + "-dkms",
 		Version:    version,
 		Arch:       in.Arch,
 		Summary:    "nfsbundle NFS stack kernel modules in DKMS source form",
-		License:    "GPL-2.0-only",
+		License:    "GPL-2.0-only AND Apache-2.0",
 		Vendor:     pkg.Vendor,
 		URL:        pkg.Homepage,
 		Maintainer: pkg.Maintainer,
@@ -227,7 +316,7 @@ func describe(in Input, version, srcDir string) *pkg.Package {
 		legacy = " Built from the legacy source tree (5.10 LTS based) that serves older kernels."
 		p.Summary += " (legacy tree)"
 	}
-	p.Description = fmt.Sprintf("The nfsbundle NFS client, server and SUNRPC modules as sources that DKMS\nbuilds for every installed kernel matching %s (kernel headers,\ngcc and make needed, nothing else).%s", conf2regex(in.KernelRegex), legacy)
+	p.Description = fmt.Sprintf("The nfsbundle NFS client, server and SUNRPC modules as sources that DKMS\nbuilds for every installed kernel in the range %s of tree %s: the\nbuild probes each kernel's API first (kernel headers, gcc and make\nneeded, nothing else).%s", in.Range.Text, in.TreeName, legacy)
 	return p
 }
 
@@ -273,13 +362,6 @@ func collect(ctx context.Context, tree, dest string) ([]pkg.File, error) {
 		return nil, fmt.Errorf("dkms: collecting %s: %w", tree, err)
 	}
 	return files, nil
-}
-
-func conf2regex(r string) string {
-	if r == "" {
-		return DefaultKernelRegex
-	}
-	return r
 }
 
 func scripts(version, ctl string) pkg.Scripts {

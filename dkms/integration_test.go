@@ -5,13 +5,18 @@ package dkms
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"strings"
 	"testing"
 
+	"github.com/nfsbundle/nfsbundle/compat"
 	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/importer"
+	"github.com/nfsbundle/nfsbundle/tree"
 )
 
 func run(t *testing.T, name string, args ...string) string {
@@ -47,8 +52,8 @@ func TestIntegrationDKMS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Src == "" || len(st.MakeVars) == 0 {
-		t.Fatalf("%s has no src/make_vars: the DKMS package needs the imported tree and the kbuild variables", stage)
+	if st.Src == "" {
+		t.Fatalf("%s has no src: the DKMS package needs the imported tree", stage)
 	}
 	kver := st.KVer
 	if _, err := os.Stat(filepath.Join("/lib/modules", kver, "build")); err != nil {
@@ -59,7 +64,9 @@ func TestIntegrationDKMS(t *testing.T) {
 	if version == "" {
 		version = "1.0.0"
 	}
-	r, err := Build(context.Background(), Input{Dist: t.TempDir(), Version: version, Arch: "amd64", Tree: st.Src, MakeVars: st.MakeVars, Modules: mods, SourceDateEpoch: 1700000000})
+	tr := treeOf(t, st.Tree)
+	r, err := Build(context.Background(), Input{Dist: t.TempDir(), Version: version, Arch: "amd64", Tree: st.Src, Modules: mods,
+		TreeName: tr.Name, Range: tr.Range, Driver: realDriver(t), SourceDateEpoch: 1700000000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +83,7 @@ func TestIntegrationDKMS(t *testing.T) {
 	if !strings.Contains(status, PackageName+"/"+version+", "+kver) || !strings.Contains(status, "installed") {
 		t.Fatalf("dkms status: %q, want nfsbundle/%s installed for %s", status, version, kver)
 	}
+	probedOnTarget(t, version, kver)
 	for _, m := range st.Modules {
 		fn := strings.TrimSpace(run(t, "modinfo", "-k", kver, "-F", "filename", m.Name))
 		if fn != filepath.Join("/lib/modules", kver, "updates/dkms", m.Name+".ko") {
@@ -120,4 +128,61 @@ func lintDeb(t *testing.T, deb string) {
 			t.Errorf("lintian: %s", line)
 		}
 	}
+}
+
+// probedOnTarget checks that DKMS's build ran the probe stage for kver
+// itself: its make.log holds the compat line of the shipped driver with
+// every probe, and the package carried no probe results of its own.
+func probedOnTarget(t *testing.T, version, kver string) {
+	t.Helper()
+	log := filepath.Join("/var/lib/dkms", PackageName, version, kver, runtimeArch(t), "log", "make.log")
+	b, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatalf("DKMS make.log: %v", err)
+	}
+	probes, err := compat.LoadProbes("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("compat:  %d probes, ", len(probes))
+	if !strings.Contains(string(b), want) || !strings.Contains(string(b), "kbuild:  ") {
+		t.Errorf("%s does not show the probes running on the target (want %q and a kbuild line):\n%s", log, want, run(t, "tail", "-n", "40", log))
+	}
+	if _, err := os.Stat(filepath.Join("/usr/src", PackageName+"-"+version, importer.CompatHeaderPath)); err == nil {
+		t.Errorf("the package ships %s: the build host's probe results", importer.CompatHeaderPath)
+	}
+}
+
+// runtimeArch is the machine name dkms files builds under (uname -m).
+func runtimeArch(t *testing.T) string {
+	return strings.TrimSpace(run(t, "uname", "-m"))
+}
+
+// treeOf is the repository's definition of tree name.
+func treeOf(t *testing.T, name string) *tree.Tree {
+	t.Helper()
+	trees, err := tree.Load("../kernel-src")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range trees {
+		if tr.Name == name {
+			return tr
+		}
+	}
+	t.Fatalf("no tree %q in kernel-src", name)
+	return nil
+}
+
+// realDriver builds the build driver static, as build.sh does: it is what
+// DKMS runs on the target.
+func realDriver(t *testing.T) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "nfsbundle-build")
+	c := exec.Command(filepath.Join(goruntime.GOROOT(), "bin", "go"), "build", "-trimpath", "-o", out, "../cmd/build")
+	c.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("building the driver: %v\n%s", err, b)
+	}
+	return out
 }

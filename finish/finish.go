@@ -35,6 +35,8 @@ type Options struct {
 	SigHash  string // CONFIG_MODULE_SIG_HASH
 	Signer   Signer // nil: unsigned
 	MakeVars []string
+	// CompiledOut names the features the compat stage compiled out.
+	CompiledOut []string
 }
 
 // Result is what Run staged: the manifest it wrote, and who signed.
@@ -69,7 +71,7 @@ func Run(ctx context.Context, kb *kbuild.Result, o Options) (*Result, error) {
 	res := &Result{Manifest: Manifest{KVer: o.KVer, Version: o.Version, Tree: o.Tree, Series: o.Series, Legacy: o.Legacy,
 		StageRoot: filepath.Join(o.BuildDir, "stage"), DebugRoot: filepath.Join(o.BuildDir, "debug"),
 		ModDir: filepath.Join("lib/modules", o.KVer, "updates/nfsbundle"), Compress: o.Compress,
-		MakeVars: o.MakeVars, Src: kb.Src}}
+		MakeVars: o.MakeVars, Src: kb.Src, CompiledOut: o.CompiledOut}}
 	if d, ok := o.Signer.(interface{ Describe() string }); ok {
 		res.SignedBy = d.Describe()
 	}

@@ -32,7 +32,11 @@ type Manifest struct {
 	Compress  string   `json:"compress,omitempty"`
 	MakeVars  []string `json:"make_vars"` // kbuild CONFIG_* assignments
 	Src       string   `json:"src"`       // the imported tree (build/<kver>/src)
-	Modules   []Module `json:"modules"`
+	// CompiledOut names the features of the tree compiled out for this
+	// kernel (compat/features), which sunrpc's nfs_bundle_compiled_out
+	// reports too.
+	CompiledOut []string `json:"compiled_out,omitempty"`
+	Modules     []Module `json:"modules"`
 }
 
 // Module is one staged module.

@@ -25,7 +25,10 @@ type Upstream struct {
 	Tarball         string `json:"tarball"`
 	SHA256          string `json:"sha256"`
 	UpstreamVersion string `json:"upstream_version"`
-	CacheHit        bool   `json:"-"`
+	// SubsetSHA256 is the extracted subset's content hash, before our
+	// patches: what a tree's pin names (SubsetSHA256).
+	SubsetSHA256 string `json:"subset_sha256"`
+	CacheHit     bool   `json:"-"`
 }
 
 // ReadPaths reads a paths.txt: one path or pattern a line, # comments.
@@ -59,6 +62,9 @@ func Extract(ctx context.Context, tarball string, paths []string, cacheRoot stri
 	up := &Upstream{Dir: filepath.Join(entry, "tree"), Tarball: tarball, SHA256: sum}
 	if data, err := os.ReadFile(filepath.Join(entry, "meta.json")); err == nil && json.Unmarshal(data, up) == nil {
 		up.Dir, up.Tarball, up.CacheHit = filepath.Join(entry, "tree"), tarball, true
+		if err := backfillSubsetSum(entry, up); err != nil {
+			return nil, err
+		}
 		return up, nil
 	}
 	top, err := topDir(ctx, tarball)
@@ -89,6 +95,9 @@ func Extract(ctx context.Context, tarball string, paths []string, cacheRoot stri
 	}
 	if up.UpstreamVersion, err = makefileVersion(filepath.Join(tmp, "Makefile")); err != nil {
 		return nil, fmt.Errorf("source tarball %s: %w", tarball, err)
+	}
+	if up.SubsetSHA256, err = SubsetSHA256(tmp); err != nil {
+		return nil, err
 	}
 	if err := finishEntry(tmp, entry, up); err != nil {
 		return nil, err
@@ -125,8 +134,22 @@ func finishEntry(tree, entry string, up *Upstream) error {
 	if err := os.Rename(tree, filepath.Join(entry, "tree")); err != nil {
 		return err
 	}
-	data, _ := json.MarshalIndent(up, "", "  ")
-	return fileutil.WriteAtomic(filepath.Join(entry, "meta.json"), data, 0o644)
+	return fileutil.WriteJSON(filepath.Join(entry, "meta.json"), up)
+}
+
+// backfillSubsetSum hashes the tree of an entry cached before subsets were
+// hashed, and records the hash in its meta.json: cheaper than extracting
+// the tarball again.
+func backfillSubsetSum(entry string, up *Upstream) error {
+	if up.SubsetSHA256 != "" {
+		return nil
+	}
+	sum, err := SubsetSHA256(up.Dir)
+	if err != nil {
+		return err
+	}
+	up.SubsetSHA256 = sum
+	return fileutil.WriteJSON(filepath.Join(entry, "meta.json"), up)
 }
 
 var mkVarRe = regexp.MustCompile(`(?m)^(VERSION|PATCHLEVEL|SUBLEVEL|EXTRAVERSION)[ \t]*=[ \t]*(\S*)`)

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/nfsbundle/nfsbundle/internal/debian"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/tree"
@@ -36,12 +38,24 @@ type Options struct {
 	BuildDir      string      // build/<kver>: import.json is recorded there
 	CacheDir      string      // the cache root (extracted upstream subsets, tarballs)
 	Apt           *debian.Apt // fetches linux-source-<series> when no tarball is found (nil: never)
+	// StrictUpstream makes a subset other than the tree's pin (or a tree
+	// without one) an error rather than a warning.
+	StrictUpstream bool
 }
 
 // Result is what Run imported.
 type Result struct {
 	Upstream *Upstream // the upstream subset, recorded in import.json
 	Tarball  string    // the tarball it came from
+	Pin      PinCheck  // how the subset compares with the tree's pin
+}
+
+// Record is import.json: the upstream imported, the tree's pin and the
+// warning when they differ.
+type Record struct {
+	*Upstream
+	Pin        *tree.Pin `json:"pin"` // null: the tree has none
+	PinWarning string    `json:"pin_warning,omitempty"`
 }
 
 // Summary is the stage's log line.
@@ -50,15 +64,20 @@ func (r *Result) Summary() string {
 	if r.Upstream.CacheHit {
 		cached = ", cached"
 	}
-	return fmt.Sprintf("Linux %s from %s (sha256 %s%s)", r.Upstream.UpstreamVersion, r.Tarball, r.Upstream.SHA256[:16], cached)
+	pin := ""
+	if r.Pin.Note != "" {
+		pin = ", " + r.Pin.Note
+	}
+	return fmt.Sprintf("Linux %s from %s (sha256 %s%s%s)", r.Upstream.UpstreamVersion, r.Tarball, r.Upstream.SHA256[:16], cached, pin)
 }
 
 // RecordPath is where Run records the upstream it imported.
 func RecordPath(buildDir string) string { return filepath.Join(buildDir, "import.json") }
 
 // Run is the import stage: find the tree's upstream tarball, extract its
-// subset (cached), check it is the tree's series, lay the tree's patches,
-// files and generated headers over it into Dest and record import.json.
+// subset (cached), check it is the tree's series and its pin, lay the
+// tree's patches, files and generated headers over it into Dest and record
+// import.json.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	tr := o.Tree
 	tarball, err := FindTarball(ctx, o.Source, tr.UpstreamSeries, o.CacheDir, o.Apt)
@@ -76,6 +95,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if !strings.HasPrefix(up.UpstreamVersion, tr.UpstreamSeries+".") {
 		return nil, fmt.Errorf("source tarball %s is Linux %s, but tree %s needs the %s series", tarball, up.UpstreamVersion, tr.Name, tr.UpstreamSeries)
 	}
+	pin := CheckPin(tr, up)
+	if pin.Warning != "" {
+		if o.StrictUpstream {
+			return nil, pin.StrictError()
+		}
+		logrus.Warnf("import: %s (--strict-upstream makes this an error)", pin.Warning)
+	}
 	layer := Layer{PatchesDir: tr.PatchesDir(), FilesDirs: tr.FilesDirs(), Kbuild: tr.KbuildFile(), CompatInclude: tr.CompatIncludeDir(),
 		Generated: map[string]string{
 			VersionHeaderPath: VersionHeader(o.ModuleVersion, o.GitVersion),
@@ -84,8 +110,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := Prepare(ctx, up.Dir, layer, o.Dest); err != nil {
 		return nil, err
 	}
-	if err := fileutil.WriteJSON(RecordPath(o.BuildDir), up); err != nil {
+	if err := fileutil.WriteJSON(RecordPath(o.BuildDir), Record{Upstream: up, Pin: tr.Upstream, PinWarning: pin.Warning}); err != nil {
 		return nil, err
 	}
-	return &Result{Upstream: up, Tarball: tarball}, nil
+	return &Result{Upstream: up, Tarball: tarball, Pin: pin}, nil
 }

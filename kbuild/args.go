@@ -23,7 +23,10 @@ type Params struct {
 	Jobs        int
 	Config      detect.Config
 	WithoutRDMA bool
-	CC          string // only when the user overrides the headers' choice
+	// ConfigOff are Kconfig options (without CONFIG_) of features the
+	// compat stage compiled out: cleared on the make command line.
+	ConfigOff []string
+	CC        string // only when the user overrides the headers' choice
 	// Command makes the make process; nil runs make on the host. A build
 	// root passes its chroot runner here.
 	Command func(ctx context.Context, name string, args ...string) *exec.Cmd
@@ -32,8 +35,10 @@ type Params struct {
 // ConfigAssignments returns the CONFIG_X=m / CONFIG_X= assignments for the
 // make command line, sorted, or an error when the target has the stack
 // built in. The options are those of stack.Modules (each must be a module
-// or absent in the target) and stack.VmlinuxOnly (cleared when built in).
-func ConfigAssignments(cfg detect.Config, withoutRDMA bool) ([]string, error) {
+// or absent in the target), stack.VmlinuxOnly (cleared when built in) and
+// p.ConfigOff (cleared).
+func ConfigAssignments(p Params) ([]string, error) {
+	cfg, withoutRDMA := p.Config, p.WithoutRDMA
 	var out []string
 	for _, m := range stack.Modules {
 		if cfg.IsBuiltin(m.Option) {
@@ -52,13 +57,16 @@ func ConfigAssignments(cfg detect.Config, withoutRDMA bool) ([]string, error) {
 		}
 		out = append(out, "CONFIG_"+o+"="+val)
 	}
+	for _, o := range p.ConfigOff {
+		out = append(out, "CONFIG_"+o+"=")
+	}
 	sort.Strings(out)
 	return out, nil
 }
 
 // MakeArgs is the full argument list for make.
 func MakeArgs(p Params) ([]string, error) {
-	assign, err := ConfigAssignments(p.Config, p.WithoutRDMA)
+	assign, err := ConfigAssignments(p)
 	if err != nil {
 		return nil, err
 	}

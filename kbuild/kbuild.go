@@ -20,6 +20,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	"github.com/nfsbundle/nfsbundle/internal/stack"
 )
@@ -38,6 +39,8 @@ type Result struct {
 	Modules  []Module
 	Args     []string
 	MakeVars []string // the CONFIG_* assignments on the make command line
+	Compiled int      // files compiled by this run ("CC [M]" lines)
+	Total    int      // files a clean build compiles (CountObjects); 0 if unknown
 }
 
 // Summary is the stage's log line.
@@ -66,7 +69,7 @@ func (e *BuildError) Error() string {
 // Run builds every module with one make invocation, logging to logPath,
 // and checks that every module we promise was built.
 func Run(ctx context.Context, p Params, logPath string) (*Result, error) {
-	vars, err := ConfigAssignments(p.Config, p.WithoutRDMA)
+	vars, err := ConfigAssignments(p)
 	if err != nil {
 		return nil, err
 	}
@@ -92,10 +95,11 @@ func Run(ctx context.Context, p Params, logPath string) (*Result, error) {
 	}
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
+	total := totalObjects(p.Src, p.Config, vars)
 	var compiled atomic.Int64
 	done := make(chan struct{})
 	go func() { copyCounting(pr, logf, &compiled); close(done) }()
-	stop := progress(&compiled)
+	stop := progress(&compiled, total)
 	err = cmd.Run()
 	pw.Close()
 	<-done
@@ -111,7 +115,8 @@ func Run(ctx context.Context, p Params, logPath string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Result{Src: p.Src, Log: logPath, Modules: mods, Args: args, MakeVars: vars}
+	r := &Result{Src: p.Src, Log: logPath, Modules: mods, Args: args, MakeVars: vars,
+		Compiled: int(compiled.Load()), Total: total}
 	if err := checkModules(r, p.WithoutRDMA); err != nil {
 		return nil, err
 	}
@@ -163,15 +168,36 @@ func copyCounting(r io.Reader, w io.Writer, n *atomic.Int64) {
 	}
 }
 
-// progress logs how many files were compiled every 15 s.
-func progress(n *atomic.Int64) func() {
+// totalObjects is the progress total: what a clean build of src compiles
+// (CountObjects), or 0 when the Makefiles hold something it cannot
+// evaluate; progress then shows the count alone.
+func totalObjects(src string, cfg detect.Config, vars []string) int {
+	n, err := CountObjects(src, configValues(cfg, vars))
+	if err != nil {
+		logrus.Debugf("kbuild: no progress total: %v", err)
+		return 0
+	}
+	return n
+}
+
+// progressLine is the progress log line: "kbuild: 73/170 files", or with
+// no total (or more compiled than it predicted) the count alone.
+func progressLine(compiled int64, total int) string {
+	if total > 0 && compiled <= int64(total) {
+		return fmt.Sprintf("kbuild: %d/%d files", compiled, total)
+	}
+	return fmt.Sprintf("kbuild: %d files compiled so far", compiled)
+}
+
+// progress logs how many of the total files were compiled every 15 s.
+func progress(n *atomic.Int64, total int) func() {
 	t := time.NewTicker(15 * time.Second)
 	quit := make(chan struct{})
 	go func() {
 		for {
 			select {
 			case <-t.C:
-				logrus.Infof("kbuild: %d files compiled so far", n.Load())
+				logrus.Info(progressLine(n.Load(), total))
 			case <-quit:
 				return
 			}

@@ -41,9 +41,10 @@ func TestMakeArgsDebian61(t *testing.T) {
 
 func TestMakeArgsOptions(t *testing.T) {
 	c := cfg(map[string]string{"SUNRPC": "m", "NFS_COMMON": "m"})
-	args, _ := MakeArgs(Params{KDir: "/k", Src: "/s", Jobs: 0, Config: c, WithoutRDMA: true, CC: "gcc-12"})
+	args, _ := MakeArgs(Params{KDir: "/k", Src: "/s", Jobs: 0, Config: c, WithoutRDMA: true, CC: "gcc-12",
+		ConfigOff: []string{"NFS_FSCACHE"}})
 	got := strings.Join(args, " ") + " "
-	for _, want := range []string{"-j1 ", "CC=gcc-12 ", "CONFIG_SUNRPC_XPRT_RDMA= ", "CONFIG_NFS_COMMON=m "} {
+	for _, want := range []string{"-j1 ", "CC=gcc-12 ", "CONFIG_SUNRPC_XPRT_RDMA= ", "CONFIG_NFS_COMMON=m ", "CONFIG_NFS_FSCACHE= "} {
 		if !strings.Contains(got, want) {
 			t.Errorf("args %q lack %q", got, want)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -77,9 +78,10 @@ type Modules struct {
 
 // Result is what Build wrote.
 type Result struct {
-	Path     string
-	Files    int  // files in the package
-	UpToDate bool // BuildOnce kept the package an earlier run wrote
+	Path       string
+	Files      int      // files in the package
+	Companions []string // files written beside it (the RPM's rpmlintrc)
+	UpToDate   bool     // BuildOnce kept the package an earlier run wrote
 }
 
 // Summary is the package stage's log line.
@@ -87,7 +89,11 @@ func (r *Result) Summary() string {
 	if r.UpToDate {
 		return r.Path + " (up to date)"
 	}
-	return fmt.Sprintf("%s (%d files)", r.Path, r.Files)
+	s := fmt.Sprintf("%s (%d files)", r.Path, r.Files)
+	for _, c := range r.Companions {
+		s += ", beside it " + filepath.Base(c)
+	}
+	return s
 }
 
 // Build writes the binary module package into the dist directory.
@@ -106,11 +112,7 @@ func Build(ctx context.Context, in Input) (*Result, error) {
 	if dist == "" {
 		dist = paths.DistDir(in.Top)
 	}
-	out, err := WritePackage(ctx, in.Packager, p, dist)
-	if err != nil {
-		return nil, err
-	}
-	return &Result{Path: out, Files: len(p.Files)}, nil
+	return WritePackage(ctx, in.Packager, p, dist)
 }
 
 // Describe builds the package description for in without writing anything:

@@ -21,25 +21,31 @@ import (
 // stripped, or that the host's strip cannot handle (another architecture),
 // is used as it is.
 func StrippedCtl(ctx context.Context, bin string) (string, func(), error) {
+	return StrippedBinary(ctx, "nfsbundle-ctl", bin)
+}
+
+// StrippedBinary is StrippedCtl for any program a package ships (what
+// names it in messages).
+func StrippedBinary(ctx context.Context, what, bin string) (string, func(), error) {
 	none := func() {}
 	if bin == "" {
 		return "", none, nil
 	}
 	f, err := elf.Open(bin)
 	if err != nil {
-		return "", none, fmt.Errorf("nfsbundle-ctl binary %s: %w", bin, err)
+		return "", none, fmt.Errorf("%s binary %s: %w", what, bin, err)
 	}
 	unstripped := f.Section(".symtab") != nil || f.Section(".debug_info") != nil || f.Section(".zdebug_info") != nil
 	f.Close()
 	if !unstripped {
 		return bin, none, nil
 	}
-	tmp, err := os.MkdirTemp("", "nfsbundle-ctl-")
+	tmp, err := os.MkdirTemp("", "nfsbundle-strip-")
 	if err != nil {
 		return "", none, err
 	}
 	cleanup := func() { os.RemoveAll(tmp) }
-	out := filepath.Join(tmp, "nfsbundle-ctl")
+	out := filepath.Join(tmp, filepath.Base(bin))
 	if _, err := run.Output(ctx, "strip", "--strip-all", "-o", out, bin); err != nil {
 		logrus.Warnf("package: cannot strip %s (%v): shipping it unstripped; build it with -ldflags='-s -w'", bin, err)
 		cleanup()

@@ -84,7 +84,7 @@ func TestDescribeRPM(t *testing.T) {
 	if want := []string{"kernel(kmalloc) = 0x00000003", "kernel(printk) = 0x00000001"}; !reflect.DeepEqual(req, want) {
 		t.Errorf("requires %v, want %v", req, want)
 	}
-	if want := []string{"nfsbundle-kmod = 1.0.0", "kmod(b.ko)", "kmod(a.ko)"}; !reflect.DeepEqual(prov, want) {
+	if want := []string{"nfsbundle-kmod = 1.0.0", "kmod-nfsbundle = 1.0.0", "kmod(b.ko)", "kmod(a.ko)"}; !reflect.DeepEqual(prov, want) {
 		t.Errorf("provides %v, want %v", prov, want)
 	}
 	if p.Files[0].Dest != "/lib/modules/6.1.0-56-amd64/extra/nfsbundle/fs/b.ko" {
@@ -157,8 +157,8 @@ func TestBuildReproducible(t *testing.T) {
 				t.Fatal(err)
 			}
 			sums = append(sums, b)
-			if ents, _ := os.ReadDir(in.Dist); len(ents) != 1 {
-				t.Errorf("%s: dist has %d entries, want 1 (no temporary leftovers)", format, len(ents))
+			if ents, _ := os.ReadDir(in.Dist); len(ents) != 1+len(out.Companions) {
+				t.Errorf("%s: dist has %d entries, want the package and its %d companions (no temporary leftovers)", format, len(ents), len(out.Companions))
 			}
 		}
 		if !bytes.Equal(sums[0], sums[1]) {

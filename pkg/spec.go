@@ -117,6 +117,19 @@ type Packager interface {
 	Write(p *Package, w io.Writer) error
 }
 
+// Companion is a file a packager writes beside its package in the dist
+// directory, not into it: the RPM's rpmlintrc.
+type Companion struct {
+	Name string // file name in the dist directory
+	Body []byte
+}
+
+// CompanionWriter is a Packager that writes companions beside the package.
+// They describe that one package, so they are made from its description.
+type CompanionWriter interface {
+	Companions(p *Package) []Companion
+}
+
 // Validate checks the description for mistakes every format rejects.
 func (p *Package) Validate() error {
 	if p.Name == "" || p.Version == "" {
@@ -182,19 +195,32 @@ func (p *Package) OwnedDirs() []string {
 }
 
 // WritePackage validates p and writes it into dir under the format's file
-// name, through a temporary file renamed into place. It returns the path.
-func WritePackage(ctx context.Context, pk Packager, p *Package, dir string) (string, error) {
+// name, then the packager's companions beside it, each through a temporary
+// file renamed into place.
+func WritePackage(ctx context.Context, pk Packager, p *Package, dir string) (*Result, error) {
 	if err := p.Validate(); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return nil, err
 	}
 	out := filepath.Join(dir, pk.FileName(p))
 	if err := fileutil.WriteAtomicFunc(out, 0o644, func(w io.Writer) error {
 		return pk.Write(p, w)
 	}); err != nil {
-		return "", fmt.Errorf("writing %s package %s: %w", pk.Format(), out, err)
+		return nil, fmt.Errorf("writing %s package %s: %w", pk.Format(), out, err)
 	}
-	return out, nil
+	r := &Result{Path: out, Files: len(p.Files)}
+	cw, ok := pk.(CompanionWriter)
+	if !ok {
+		return r, nil
+	}
+	for _, c := range cw.Companions(p) {
+		path := filepath.Join(dir, c.Name)
+		if err := fileutil.WriteAtomic(path, c.Body, 0o644); err != nil {
+			return nil, fmt.Errorf("writing %s beside the package: %w", path, err)
+		}
+		r.Companions = append(r.Companions, path)
+	}
+	return r, nil
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/sirupsen/logrus"
@@ -25,7 +26,8 @@ import (
 // out byte-identical anyway (packages are reproducible).
 type Stamp struct {
 	Key     string            `json:"key"`
-	Outputs map[string]string `json:"outputs"` // path -> sha256
+	Package string            `json:"package"` // the package among the outputs
+	Outputs map[string]string `json:"outputs"` // path -> sha256: the package and its companions
 }
 
 // InputKey hashes everything a binary package is made from: the input
@@ -67,30 +69,35 @@ func InputKey(in Input, extraFiles ...string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// ReadStamp returns the outputs recorded under key when every one of them
-// is still there, unchanged; ok is false otherwise.
-func ReadStamp(path, key string) (outputs []string, ok bool) {
+// ReadStamp returns the package recorded under key and its companions
+// when every one of them is still there, unchanged; ok is false otherwise.
+func ReadStamp(path, key string) (r *Result, ok bool) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, false
 	}
 	var s Stamp
-	if json.Unmarshal(data, &s) != nil || s.Key != key || len(s.Outputs) == 0 {
+	if json.Unmarshal(data, &s) != nil || s.Key != key || s.Outputs[s.Package] == "" {
 		return nil, false
 	}
+	r = &Result{Path: s.Package, UpToDate: true}
 	for out, sum := range s.Outputs {
 		if got, err := fileutil.SHA256(out); err != nil || got != sum {
 			return nil, false
 		}
-		outputs = append(outputs, out)
+		if out != s.Package {
+			r.Companions = append(r.Companions, out)
+		}
 	}
-	return outputs, true
+	sort.Strings(r.Companions)
+	return r, true
 }
 
-// WriteStamp records outputs as made from key.
-func WriteStamp(path, key string, outputs []string) error {
-	s := Stamp{Key: key, Outputs: map[string]string{}}
-	for _, o := range outputs {
+// WriteStamp records the package r wrote, and its companions, as made
+// from key.
+func WriteStamp(path, key string, r *Result) error {
+	s := Stamp{Key: key, Package: r.Path, Outputs: map[string]string{}}
+	for _, o := range append([]string{r.Path}, r.Companions...) {
 		sum, err := fileutil.SHA256(o)
 		if err != nil {
 			return err
@@ -118,15 +125,15 @@ func BuildOnce(ctx context.Context, in Input, stamp string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if out, ok := ReadStamp(stamp, key); ok && len(out) == 1 {
-		logrus.Debugf("package: %s up to date", out[0])
-		return &Result{Path: out[0], UpToDate: true}, nil
+	if r, ok := ReadStamp(stamp, key); ok {
+		logrus.Debugf("package: %s up to date", r.Path)
+		return r, nil
 	}
 	r, err := Build(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	return r, WriteStamp(stamp, key, []string{r.Path})
+	return r, WriteStamp(stamp, key, r)
 }
 
 // DefaultSourceDateEpoch is the package timestamp: fromEnv (the value of

@@ -27,12 +27,20 @@ func TestStampSkipsOnlyUnchangedInputs(t *testing.T) {
 	if _, ok := ReadStamp(stamp, key); ok {
 		t.Fatal("no stamp yet: must not be up to date")
 	}
-	if err := WriteStamp(stamp, key, []string{out}); err != nil {
+	side := filepath.Join(dir, "pkg.rpmlintrc")
+	os.WriteFile(side, []byte("addFilter"), 0o644)
+	if err := WriteStamp(stamp, key, &Result{Path: out, Companions: []string{side}}); err != nil {
 		t.Fatal(err)
 	}
-	if outs, ok := ReadStamp(stamp, key); !ok || len(outs) != 1 || outs[0] != out {
-		t.Fatalf("unchanged inputs: %v %v", outs, ok)
+	if r, ok := ReadStamp(stamp, key); !ok || r.Path != out || len(r.Companions) != 1 || r.Companions[0] != side || !r.UpToDate {
+		t.Fatalf("unchanged inputs: %+v %v", r, ok)
 	}
+	// A companion removed from dist/ is not up to date either.
+	os.Remove(side)
+	if _, ok := ReadStamp(stamp, key); ok {
+		t.Fatal("a missing companion must be rebuilt")
+	}
+	os.WriteFile(side, []byte("addFilter"), 0o644)
 	// A changed module changes the key.
 	os.WriteFile(mod, []byte("module v2"), 0o644)
 	key2, _ := InputKey(in)

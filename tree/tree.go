@@ -6,14 +6,18 @@
 package tree
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
 	version "github.com/hashicorp/go-version"
+
+	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 )
 
 // Tree is one source tree: an upstream series plus our patches and files.
@@ -21,13 +25,15 @@ type Tree struct {
 	Name           string `json:"name"`
 	Description    string `json:"description"`
 	UpstreamSeries string `json:"upstream_series"` // linux-source-<series>
-	Kernels        string `json:"kernels"`         // go-version constraint on the target's upstream version
-	Legacy         bool   `json:"legacy"`
+	// Upstream pins the code the tree was tested with; nil: not pinned.
+	Upstream *Pin   `json:"upstream,omitempty"`
+	Kernels  string `json:"kernels"` // go-version constraint on the target's upstream version
+	Legacy   bool   `json:"legacy"`
 	// Priority orders trees whose ranges overlap: higher wins.
-	Priority int `json:"priority"`
+	Priority int `json:"priority,omitempty"`
 
-	Dir         string              `json:"-"` // kernel-src/<name>
-	constraints version.Constraints `json:"-"`
+	Dir   string `json:"-"` // kernel-src/<name>
+	Range Range  `json:"-"` // Kernels, parsed
 }
 
 // PathsFile lists upstream paths to import.
@@ -60,7 +66,7 @@ func (t *Tree) CompatIncludeDir() string {
 func (t *Tree) KbuildFile() string { return filepath.Join(t.Dir, "Kbuild") }
 
 // Supports says whether the tree builds for a kernel of upstream version v.
-func (t *Tree) Supports(v *version.Version) bool { return t.constraints.Check(v.Core()) }
+func (t *Tree) Supports(v *version.Version) bool { return t.Range.Contains(v) }
 
 // Load reads every kernel-src/*/tree.json.
 func Load(kernelSrc string) ([]*Tree, error) {
@@ -91,17 +97,82 @@ func loadOne(path string) (*Tree, error) {
 		return nil, err
 	}
 	var t Tree
-	if err := json.Unmarshal(data, &t); err != nil {
+	// Unknown fields are errors: a misspelt "upstream" would otherwise
+	// leave the tree silently unpinned, and SetPin would drop it.
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	t.Dir = filepath.Dir(path)
 	if t.Name != filepath.Base(t.Dir) {
 		return nil, fmt.Errorf("%s: name %q does not match its directory", path, t.Name)
 	}
-	if t.constraints, err = version.NewConstraint(t.Kernels); err != nil {
-		return nil, fmt.Errorf("%s: kernels %q: %w", path, t.Kernels, err)
+	if t.Range, err = ParseRange(t.Kernels); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if t.Upstream != nil {
+		if err := t.Upstream.check(t.UpstreamSeries); err != nil {
+			return nil, fmt.Errorf("%s: upstream: %w", path, err)
+		}
 	}
 	return &t, nil
+}
+
+// Pin is the upstream code a tree was tested with, so that one nfsbundle
+// release means one NFS code base: the Linux version of the source tarball
+// and the content hash of the subset imported from it
+// (importer.SubsetSHA256), taken before our patches.
+type Pin struct {
+	Version      string `json:"version"`       // "6.1.192"
+	SubsetSHA256 string `json:"subset_sha256"` // lowercase hex
+}
+
+var (
+	// pinVersionRe is VERSION.PATCHLEVEL.SUBLEVEL as the importer reads it
+	// from a release's Makefile (a kernel.org x.y tarball has SUBLEVEL 0).
+	pinVersionRe = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
+	sha256Re     = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)
+
+// check validates the pin's grammar and that it is of the tree's series.
+func (p *Pin) check(series string) error {
+	if !pinVersionRe.MatchString(p.Version) {
+		return fmt.Errorf("version %q is not a Linux release version like 6.1.192", p.Version)
+	}
+	if !strings.HasPrefix(p.Version, series+".") {
+		return fmt.Errorf("version %s is not of the tree's upstream series %s", p.Version, series)
+	}
+	if !sha256Re.MatchString(p.SubsetSHA256) {
+		return fmt.Errorf("subset_sha256 %q is not 64 lowercase hex digits", p.SubsetSHA256)
+	}
+	return nil
+}
+
+// SetPin validates p and records it in the tree's tree.json.
+func (t *Tree) SetPin(p Pin) error {
+	if err := p.check(t.UpstreamSeries); err != nil {
+		return fmt.Errorf("tree %s: %w", t.Name, err)
+	}
+	t.Upstream = &p
+	data, err := t.encode()
+	if err != nil {
+		return err
+	}
+	return fileutil.WriteAtomic(filepath.Join(t.Dir, "tree.json"), data, 0o644)
+}
+
+// encode is tree.json as the repository keeps it: two-space indent, the
+// struct's field order, "<" and ">" of the kernel range unescaped.
+func (t *Tree) encode() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(t); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // Selection is the chosen tree and why.

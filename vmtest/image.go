@@ -34,8 +34,10 @@ type Image struct {
 
 // EnsureImage finds the kernel image for kver: the installed
 // /boot/vmlinuz-<kver> with its /lib/modules tree, else the distribution
-// package fetched with apt-get download and unpacked with dpkg-deb -x into
-// <cache>/images/<kver> (once; later runs reuse it).
+// package fetched with apt-get download from the kernel's own Debian
+// release (debian.ForKernel: a trixie kernel from trixie on a bookworm host)
+// and unpacked with dpkg-deb -x into <cache>/images/<kver> (once; later runs
+// reuse it).
 func EnsureImage(ctx context.Context, cache, kver string, noCache bool) (*Image, error) {
 	if img := imageAt("/", kver); img != nil {
 		img.Source = "installed"
@@ -59,9 +61,10 @@ func EnsureImage(ctx context.Context, cache, kver string, noCache bool) (*Image,
 	defer os.RemoveAll(tmp)
 	var deb string
 	var errs []error
+	apt := debian.ForKernel(cache, kver)
 	for _, pkg := range []string{"linux-image-" + kver, "linux-image-" + kver + "-unsigned"} {
 		logrus.Infof("vmtest: downloading %s (apt-get download)", pkg)
-		debs, err := debian.Host.Download(ctx, tmp, pkg)
+		debs, err := apt.Download(ctx, tmp, pkg)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -94,15 +97,19 @@ func imageAt(root, kver string) *Image {
 		KVer:    kver,
 		Root:    root,
 		Vmlinuz: filepath.Join(root, "boot", "vmlinuz-"+kver),
-		ModDir:  filepath.Join(root, "lib", "modules", kver),
 	}
 	if st, err := os.Stat(img.Vmlinuz); err != nil || st.Size() == 0 {
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(img.ModDir, "kernel")); err != nil {
-		return nil
+	// Debian 13's packages ship the modules below usr/ (merged /usr).
+	for _, dir := range []string{"lib", "usr/lib"} {
+		mods := filepath.Join(root, dir, "modules", kver)
+		if _, err := os.Stat(filepath.Join(mods, "kernel")); err == nil {
+			img.ModDir = mods
+			return img
+		}
 	}
-	return img
+	return nil
 }
 
 // PVHKernel returns the uncompressed vmlinux extracted from the bzImage

@@ -21,15 +21,21 @@ import (
 
 func stage(t *testing.T) string {
 	t.Helper()
+	return stageOf(t, "NFSBUNDLE_STAGE")
+}
+
+// stageOf is the staged build named by the environment variable env.
+func stageOf(t *testing.T, env string) string {
+	t.Helper()
 	if os.Getenv("NFSBUNDLE_INTEGRATION") != "1" {
-		t.Skip("VM test: set NFSBUNDLE_INTEGRATION=1 and NFSBUNDLE_STAGE=<build/<kver>/finish.json> (./build.sh test does)")
+		t.Skipf("VM test: set NFSBUNDLE_INTEGRATION=1 and %s=<build/<kver>/finish.json> (./build.sh test does)", env)
 	}
-	s := os.Getenv("NFSBUNDLE_STAGE")
+	s := os.Getenv(env)
 	if s == "" {
-		t.Fatal("NFSBUNDLE_INTEGRATION=1 but NFSBUNDLE_STAGE is not set: it must name build/<kver>/finish.json")
+		t.Fatalf("NFSBUNDLE_INTEGRATION=1 but %s is not set: it must name build/<kver>/finish.json", env)
 	}
 	if _, err := os.Stat(s); err != nil {
-		t.Fatalf("NFSBUNDLE_STAGE: %v", err)
+		t.Fatalf("%s: %v", env, err)
 	}
 	return s
 }
@@ -54,7 +60,18 @@ func (w logWriter) Write(p []byte) (int, error) {
 
 // TestVMStaged is the acceptance run: every check passes on our modules.
 func TestVMStaged(t *testing.T) {
-	rep, err := hostRun(context.Background(), Options{FinishJSON: stage(t)})
+	allChecksPass(t, stage(t))
+}
+
+// TestVMCompat: the same checks on the main tree built through the compat
+// layer for trixie's 6.12, booting trixie's own kernel image.
+func TestVMCompat(t *testing.T) {
+	allChecksPass(t, stageOf(t, StageCompatEnv))
+}
+
+func allChecksPass(t *testing.T, finishJSON string) {
+	t.Helper()
+	rep, err := hostRun(context.Background(), Options{FinishJSON: finishJSON})
 	if rep != nil {
 		rep.Summary(logWriter{t})
 	}

@@ -27,6 +27,11 @@ import (
 // ./vmtest/guest with the Go toolchain; the driver passes it as Options.Guest.
 const GuestEnv = "NFSBUNDLE_VM_GUEST"
 
+// StageCompatEnv names, in the test suite, the staged build (finish.json)
+// of the main tree on a kernel it reaches through the compat layer
+// (trixie's 6.12): the VM and conformance tests run on it too.
+const StageCompatEnv = "NFSBUNDLE_STAGE_COMPAT"
+
 type prepared struct {
 	plan    proto.Plan
 	tree    *cpioTree

@@ -5,6 +5,10 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/nfsbundle/nfsbundle/buildroot"
 	"github.com/nfsbundle/nfsbundle/detect"
@@ -24,9 +28,16 @@ func prepareBuildRoot(ctx context.Context, mode, release, top string) (*buildroo
 }
 
 // fetchMissingHeaders is the detect stage's fallback when it found no
-// headers: see buildroot.FetchMissingHeaders.
+// headers: see buildroot.FetchMissingHeaders. When fetching fails as well,
+// apt's own output goes to the debug log and the error stays derr (which
+// names the package to install) plus one line.
 func fetchMissingHeaders(ctx context.Context, o detect.Options, t detect.Target, derr error) (detect.Target, error) {
-	return buildroot.FetchMissingHeaders(ctx, rootFlags.cacheDir, o, t, derr)
+	t, err := buildroot.FetchMissingHeaders(ctx, rootFlags.cacheDir, o, t, derr)
+	if err != nil && err != derr && errors.Is(err, derr) {
+		logrus.Debugf("fetching the headers: %v", err)
+		return t, fmt.Errorf("%w\nfetching them from the Debian archive failed too (-v shows apt's output)", derr)
+	}
+	return t, err
 }
 
 // sourceApt is the apt configuration that fetches

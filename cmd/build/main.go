@@ -9,8 +9,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/sirupsen/logrus"
@@ -74,6 +76,8 @@ var rootCmd = &cobra.Command{
 }
 
 func init() {
+	// A flag that does not parse is a usage error, for every subcommand.
+	rootCmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.Usage(err) })
 	pf := rootCmd.PersistentFlags()
 	pf.BoolVarP(&rootFlags.verbose, "verbose", "v", false, "log debug details")
 	pf.StringVar(&rootFlags.cacheDir, "cache-dir", "", "cache root (default $"+paths.CacheEnv+" or ~/.cache/nfsbundle)")
@@ -99,13 +103,31 @@ func (lineFormatter) Format(e *logrus.Entry) ([]byte, error) {
 	return []byte(prefix + e.Message + "\n"), nil
 }
 
-func main() {
-	// Ctrl-C cancels the running stage; outputs are atomic, so nothing
-	// half-written is left behind.
+func main() { os.Exit(runMain()) }
+
+// runMain runs the command line of the process and returns its exit
+// status. Ctrl-C (or SIGTERM) cancels the running stage; outputs are
+// atomic, so nothing half-written is left behind.
+func runMain() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := rootCmd.ExecuteContext(ctx); err != nil {
-		fmt.Fprintf(os.Stderr, "error: %v\n", err)
-		os.Exit(cli.ExitCode(err))
+	return execute(ctx, os.Stderr)
+}
+
+// execute runs the command line and returns its exit status (cli.ExitCodes),
+// printing the error, if any, to stderr.
+func execute(ctx context.Context, stderr io.Writer) int {
+	err := rootCmd.ExecuteContext(ctx)
+	if err == nil {
+		return cli.ExitOK
 	}
+	code := cli.ExitCode(err)
+	switch {
+	case ctx.Err() != nil:
+		code = cli.ExitInterrupted // whatever the command made of the cancellation
+	case code == cli.ExitFailure && strings.HasPrefix(err.Error(), "unknown command"):
+		code = cli.ExitUsage // cobra's own error for a mistyped subcommand
+	}
+	fmt.Fprintf(stderr, "error: %v\n", err)
+	return code
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/dkms"
 	"github.com/nfsbundle/nfsbundle/finish"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/pkg/deb"
@@ -24,8 +25,8 @@ import (
 
 // packageFlags choose what the package stage writes; shared by bin and package.
 type packageFlags struct {
-	format, release, ctl, dist, kernelRegex string
-	noKABI, dkms                            bool
+	format, release, ctl, dist string
+	noKABI, dkms               bool
 }
 
 func (f *packageFlags) register(fl *pflag.FlagSet) {
@@ -33,7 +34,6 @@ func (f *packageFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.release, "release", "", "package release (default 1)")
 	fl.StringVar(&f.ctl, "ctl", "", "nfsbundle-ctl binary to include (default bin/nfsbundle-ctl, built by build.sh)")
 	fl.StringVar(&f.dist, "dist", "", "output directory (default <repo>/dist)")
-	fl.StringVar(&f.kernelRegex, "dkms-kernels", "", `BUILD_EXCLUSIVE_KERNEL for --dkms (default: the tree's series, e.g. ^6\.1\.)`)
 	fl.BoolVar(&f.noKABI, "no-kabi-requires", false, "leave the kernel(<sym>) = <crc> requirements out of the RPM (custom kernels whose kernel package lacks them)")
 	fl.BoolVar(&f.dkms, "dkms", false, "write a DKMS package (nfsbundle-dkms_<ver>_<arch>.deb) instead of the binary package")
 }
@@ -53,13 +53,7 @@ func writePackages(ctx context.Context, top, version string, f packageFlags, m *
 		}
 	}
 	if f.dkms {
-		regex := f.kernelRegex
-		if regex == "" {
-			regex = dkms.KernelRegexForSeries(m.Series)
-		}
-		return dkms.Build(ctx, dkms.Input{Top: top, Dist: f.dist, Version: version, Arch: tg.Arch, Tree: m.Src,
-			MakeVars: m.MakeVars, Modules: dkms.ModulesOf(m), KernelRegex: regex, Legacy: m.Legacy,
-			SourceDateEpoch: epoch, CtlBinary: ctl})
+		return writeDKMS(ctx, top, version, f, m, tg, epoch, ctl)
 	}
 	format := f.format
 	if format == "" {
@@ -77,6 +71,36 @@ func writePackages(ctx context.Context, top, version string, f packageFlags, m *
 	return pkg.BuildOnce(ctx, in, pkg.StampPath(paths.BuildDir(top, m.KVer), format))
 }
 
+// writeDKMS writes the DKMS package: the staged build's tree, serving its
+// tree's whole kernel range, with this driver to build it on the target.
+func writeDKMS(ctx context.Context, top, version string, f packageFlags, m *finish.Manifest, tg detect.Target, epoch int64, ctl string) (*pkg.Result, error) {
+	tr, err := treeNamed(top, m.Tree)
+	if err != nil {
+		return nil, err
+	}
+	driver, err := os.Executable() // build.sh builds it static (CGO_ENABLED=0)
+	if err != nil {
+		return nil, err
+	}
+	return dkms.Build(ctx, dkms.Input{Top: top, Dist: f.dist, Version: version, Arch: tg.Arch, Tree: m.Src,
+		Modules: dkms.ModulesOf(m), TreeName: tr.Name, Range: tr.Range, Driver: driver, Legacy: m.Legacy,
+		SourceDateEpoch: epoch, CtlBinary: ctl})
+}
+
+// treeNamed is the definition of the source tree a build came from.
+func treeNamed(top, name string) (*tree.Tree, error) {
+	trees, err := tree.Load(filepath.Join(top, "kernel-src"))
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range trees {
+		if t.Name == name {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("the build's tree %q is not in kernel-src/", name)
+}
+
 // packageTarget is what the package stage reads of the target.
 func packageTarget(tg detect.Target) pkg.Target {
 	return pkg.Target{DistroID: tg.Distro.ID, DistroFamily: tg.Distro.Family, DistroLike: tg.Distro.Like,
@@ -91,17 +115,12 @@ func loadManifest(top, path string) (*finish.Manifest, error) {
 	if err != nil || m.Series != "" {
 		return m, err
 	}
-	trees, err := tree.Load(filepath.Join(top, "kernel-src"))
+	t, err := treeNamed(top, m.Tree)
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range trees {
-		if t.Name == m.Tree {
-			m.Series = t.UpstreamSeries
-			return m, nil
-		}
-	}
-	return nil, fmt.Errorf("the build's tree %q is not in kernel-src/", m.Tree)
+	m.Series = t.UpstreamSeries
+	return m, nil
 }
 
 func fileExists(p string) bool {
@@ -146,7 +165,7 @@ packaging stage on its own. The format follows the target's family unless
 					return "", err
 				}
 				return r.Summary(), nil
-			}}.do(cmd.Context(), nil)
+			}, cli.ExitPackage}.do(cmd.Context(), nil)
 			if err != nil {
 				return err
 			}

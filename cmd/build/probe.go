@@ -65,7 +65,8 @@ inside the root.`,
 			return err
 		}
 		opts := compat.Options{KDir: env.KDir, KVer: env.KVer, OutDir: out, Jobs: probeFlags.jobs,
-			NoCache: rootFlags.noCache, CacheDir: rootFlags.cacheDir, Isolated: probeFlags.isolated, Direct: probeFlags.direct}
+			NoCache: rootFlags.noCache, CacheDir: rootFlags.cacheDir, Isolated: probeFlags.isolated, Direct: probeFlags.direct,
+			CompileOut: true} // what the main tree would lose: it is the tree that reads the probes
 		if env.Runner != nil {
 			opts.Exec = env.Runner.With(out)
 		}

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nfsbundle/nfsbundle/importer"
+	"github.com/nfsbundle/nfsbundle/internal/cli"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/pkg"
 	"github.com/nfsbundle/nfsbundle/release"
@@ -23,6 +25,7 @@ var srcFlags struct {
 	dist            string
 	noBinaries      bool
 	allowNoUpstream bool
+	pin             bool
 }
 
 var srcCmd = &cobra.Command{
@@ -32,7 +35,11 @@ var srcCmd = &cobra.Command{
 NFS code every source tree imports (upstream/linux-source-<series>.tar) and
 static build drivers for linux/amd64 and linux/arm64 (bin/nfsbundle-build-<arch>),
 so that ./build.sh bin works on a host with only kernel headers, gcc and make:
-no network, no Go toolchain, no kernel source package.`,
+no network, no Go toolchain, no kernel source package.
+
+With --pin it writes no release: it records the upstream each tree imports
+here (the Linux version and the subset's content hash) as the tree's pin in
+kernel-src/<tree>/tree.json, which bin then checks every import against.`,
 	Args: cobra.NoArgs,
 	RunE: func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
@@ -53,12 +60,24 @@ no network, no Go toolchain, no kernel source package.`,
 			up, err := upstreamFor(cmd, tr)
 			if err != nil {
 				if srcFlags.allowNoUpstream {
-					logrus.Warnf("src: tree %s: %v; the release will need linux-source-%s (or network) to build for it", tr.Name, err, tr.UpstreamSeries)
+					logrus.Warnf("src: tree %s: %v; %s", tr.Name, err, skippedUpstream(tr))
 					continue
 				}
-				return fmt.Errorf("tree %s: %w (pass --allow-missing-upstream to release without it)", tr.Name, err)
+				return fmt.Errorf("tree %s: %w (pass --allow-missing-upstream to go on without it)", tr.Name, err)
+			}
+			if srcFlags.pin {
+				if err := pinTree(cmd.OutOrStdout(), tr, up); err != nil {
+					return err
+				}
+				continue
+			}
+			if c := importer.CheckPin(tr, up); c.Warning != "" {
+				logrus.Warnf("src: %s", c.Warning)
 			}
 			ups = append(ups, release.Upstream{Series: tr.UpstreamSeries, Dir: up.Dir})
+		}
+		if srcFlags.pin {
+			return nil
 		}
 		in := release.Input{Top: top, Dist: srcFlags.dist, Version: string(ver), Upstream: ups, NoBinaries: srcFlags.noBinaries,
 			SourceDateEpoch: pkg.DefaultSourceDateEpoch(ctx, top, environ.sourceDateEpoch)}
@@ -68,7 +87,7 @@ no network, no Go toolchain, no kernel source package.`,
 				return "", err
 			}
 			return r.Summary(), nil
-		}}.do(ctx, nil)
+		}, cli.ExitPackage}.do(ctx, nil)
 		if err != nil {
 			return err
 		}
@@ -91,10 +110,34 @@ func upstreamFor(cmd *cobra.Command, tr *tree.Tree) (*importer.Upstream, error) 
 	return importer.Extract(ctx, tarball, plist, rootFlags.cacheDir)
 }
 
+// skippedUpstream says what leaving out a tree whose upstream is missing
+// means (--allow-missing-upstream).
+func skippedUpstream(tr *tree.Tree) string {
+	if srcFlags.pin {
+		return "its pin stays as it is"
+	}
+	return fmt.Sprintf("the release will need linux-source-%s (or network) to build for it", tr.UpstreamSeries)
+}
+
+// pinTree records up as the pin of tr and prints what changed.
+func pinTree(w io.Writer, tr *tree.Tree, up *importer.Upstream) error {
+	was := "unpinned"
+	if tr.Upstream != nil {
+		was = fmt.Sprintf("was Linux %s, subset sha256 %.16s", tr.Upstream.Version, tr.Upstream.SubsetSHA256)
+	}
+	if err := tr.SetPin(tree.Pin{Version: up.UpstreamVersion, SubsetSHA256: up.SubsetSHA256}); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "tree %s pinned to Linux %s, subset sha256 %s, from %s (%s)\n",
+		tr.Name, up.UpstreamVersion, up.SubsetSHA256, up.Tarball, was)
+	return err
+}
+
 func init() {
 	f := srcCmd.Flags()
 	f.StringVar(&srcFlags.dist, "dist", "", "output directory (default <repo>/dist)")
 	f.BoolVar(&srcFlags.noBinaries, "no-binaries", false, "do not include prebuilt static build drivers (the target then needs Go)")
 	f.BoolVar(&srcFlags.allowNoUpstream, "allow-missing-upstream", false, "release even when a tree's upstream kernel source cannot be found or fetched")
+	f.BoolVar(&srcFlags.pin, "pin", false, "write no release: pin each tree to the upstream it imports on this host (kernel-src/<tree>/tree.json)")
 	rootCmd.AddCommand(srcCmd)
 }

@@ -20,10 +20,12 @@ import (
 	"github.com/nfsbundle/nfsbundle/conformance"
 	"github.com/nfsbundle/nfsbundle/finish"
 	"github.com/nfsbundle/nfsbundle/internal/cli"
+	"github.com/nfsbundle/nfsbundle/internal/debian"
 	"github.com/nfsbundle/nfsbundle/internal/fileutil"
 	"github.com/nfsbundle/nfsbundle/internal/paths"
 	"github.com/nfsbundle/nfsbundle/internal/run"
 	"github.com/nfsbundle/nfsbundle/pkg"
+	"github.com/nfsbundle/nfsbundle/vmtest"
 )
 
 func init() {
@@ -93,6 +95,17 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 		return fmt.Errorf("legacy build for %s: %w", legacyTestKernel, err)
 	}
 	env = append(env, "NFSBUNDLE_STAGE_LEGACY="+finish.ManifestPath(paths.BuildDir(top, legacy.KVer)))
+	// The main tree on the current Debian release's kernel (trixie, 6.12),
+	// through the compat layer, in trixie's build root.
+	k612, err := debian.Private(rootFlags.cacheDir, "trixie").Latest(ctx, "6.12")
+	if err != nil {
+		return fmt.Errorf("finding trixie's current 6.12 kernel: %w", err)
+	}
+	compat612, err := runBin(ctx, binFlags{target: targetFlags{kernel: k612}, buildroot: "auto", jobs: defaultJobs()})
+	if err != nil {
+		return fmt.Errorf("build for %s: %w", k612, err)
+	}
+	env = append(env, vmtest.StageCompatEnv+"="+finish.ManifestPath(paths.BuildDir(top, compat612.KVer)))
 	if err := goTool(ctx, top, env, "vet", "./..."); err != nil {
 		return fmt.Errorf("go vet: %w", err)
 	}

@@ -2,9 +2,11 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package cli holds what both command-line programs (build.sh's driver and
-// nfsbundle-ctl) share: an error that carries the exit status, the JSON
-// printer behind their --json flags, and the one duration format of their
-// output (which the stages' progress lines use too).
+// nfsbundle-ctl) share: an error that carries the exit status and the one
+// table of exit statuses (exit.go), the checks of command-line paths
+// before they are used or printed (input.go), the JSON printer behind
+// their --json flags, and the one duration format of their output (which
+// the stages' progress lines use too).
 package cli
 
 import (

@@ -7,6 +7,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -32,5 +35,50 @@ func TestPrintJSON(t *testing.T) {
 func TestSeconds(t *testing.T) {
 	if got := Seconds(12345 * time.Millisecond); got != "12.3s" {
 		t.Errorf("Seconds = %q", got)
+	}
+}
+
+func TestWithCode(t *testing.T) {
+	base := errors.New("x")
+	if WithCode(ExitCompile, nil) != nil {
+		t.Error("nil error got a code")
+	}
+	inner := WithCode(ExitSigningKey, base)
+	if ExitCode(WithCode(ExitCompile, fmt.Errorf("stage: %w", inner))) != ExitSigningKey {
+		t.Error("the inner code must win")
+	}
+	if ExitCode(Usage(base)) != ExitUsage || !errors.Is(Usage(base), base) {
+		t.Error("Usage")
+	}
+	seen := map[int]bool{}
+	for _, c := range ExitCodes {
+		if seen[c.Code] || c.Meaning == "" {
+			t.Errorf("exit code %d listed twice or without a meaning", c.Code)
+		}
+		seen[c.Code] = true
+	}
+}
+
+func TestCheckPath(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	os.WriteFile(file, nil, 0o644)
+	for _, c := range []struct {
+		p              string
+		exist, wantDir bool
+		ok             bool
+	}{
+		{dir, true, true, true}, {file, true, false, true}, {file, true, true, false}, {dir, true, false, false},
+		{filepath.Join(dir, "nope"), true, false, false}, {filepath.Join(dir, "nope"), false, false, true},
+		{"", false, false, false}, {"/x\n[info] forged", false, false, false}, {"/x\x1b[2J", false, false, false},
+		{"/x\xff", false, false, false}, {"/" + strings.Repeat("a", 4100), false, false, false},
+	} {
+		err := CheckPath("--p", c.p, c.exist, c.wantDir)
+		if (err == nil) != c.ok {
+			t.Errorf("CheckPath(%q, exist=%v, dir=%v) = %v, want ok=%v", c.p, c.exist, c.wantDir, err, c.ok)
+		}
+		if err != nil && strings.ContainsAny(err.Error(), "\n\x1b") {
+			t.Errorf("%q: the error carries the control characters: %q", c.p, err)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nfsbundle/nfsbundle/compat/features"
 	"github.com/nfsbundle/nfsbundle/detect"
 	"github.com/nfsbundle/nfsbundle/internal/modinfo"
 	runpkg "github.com/nfsbundle/nfsbundle/internal/run"
@@ -38,6 +39,9 @@ type Status struct {
 	// ServicesSkipped says why services were not queried ("" when they were).
 	ServicesSkipped string   `json:"services_skipped,omitempty"`
 	RPCPipefs       []string `json:"rpc_pipefs"`
+	// CompiledOut names the features of the loaded stack compiled out for
+	// this kernel (nfs_bundle_compiled_out; compat/features).
+	CompiledOut []string `json:"compiled_out,omitempty"`
 	// ExposeID is expose_id_in_mountstats ("" when the parameter is absent).
 	ExposeID string `json:"expose_id_in_mountstats,omitempty"`
 	// Installed describes the sunrpc modprobe would load now.
@@ -85,6 +89,9 @@ func GetStatus(ctx context.Context, r Root, ex Executor) (*Status, error) {
 		}
 	}
 	st.ExposeID, _ = readTrim(r.Sys("module", "sunrpc", "parameters", "expose_id_in_mountstats"))
+	if out, err := readTrim(r.Sys("module", "sunrpc", "parameters", "nfs_bundle_compiled_out")); err == nil {
+		st.CompiledOut = strings.Fields(out)
+	}
 	if inst, err := InstalledModules(r); err == nil {
 		if p, ok := inst["sunrpc"]; ok {
 			st.InstalledPath = p
@@ -149,6 +156,13 @@ func (st *Status) Print(w io.Writer) {
 		fmt.Fprintln(w, "rpc_pipefs: not mounted")
 	} else {
 		fmt.Fprintf(w, "rpc_pipefs: %s\n", strings.Join(st.RPCPipefs, " "))
+	}
+	for _, name := range st.CompiledOut {
+		f := features.ByName(name)
+		if f.Lost == "" {
+			f.Lost = "not known to this nfsbundle-ctl"
+		}
+		fmt.Fprintf(w, "compiled out: %s (%s)\n", f.Name, f.Lost)
 	}
 	if st.ExposeID != "" {
 		fmt.Fprintf(w, "expose_id_in_mountstats: %s\n", st.ExposeID)

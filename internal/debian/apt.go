@@ -4,6 +4,7 @@
 package debian
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -22,8 +23,10 @@ import (
 
 // Mirror and Keyring configure the private apt sources.
 var (
-	Mirror  = "http://deb.debian.org/debian"
-	Keyring = "/usr/share/keyrings/debian-archive-keyring.gpg"
+	Mirror = "http://deb.debian.org/debian"
+	// SecurityMirror serves the releases' security suites (SecuritySuite).
+	SecurityMirror = "http://deb.debian.org/debian-security"
+	Keyring        = "/usr/share/keyrings/debian-archive-keyring.gpg"
 	// MaxAge is how old the private package lists may get before Update
 	// refreshes them.
 	MaxAge = 12 * time.Hour
@@ -78,8 +81,7 @@ func (a *Apt) Update(ctx context.Context, force bool) error {
 			return err
 		}
 	}
-	src := fmt.Sprintf("deb [signed-by=%s] %s %s main\n", Keyring, Mirror, a.Suite)
-	if err := fileutil.WriteAtomic(filepath.Join(a.Dir, "sources.list"), []byte(src), 0o644); err != nil {
+	if err := a.writeSources(); err != nil {
 		return err
 	}
 	status := filepath.Join(a.Dir, "status")
@@ -100,11 +102,47 @@ func (a *Apt) Update(ctx context.Context, force bool) error {
 	if st, err := os.Stat(stamp); err == nil && !force && time.Since(st.ModTime()) < MaxAge {
 		return nil // updated while we waited
 	}
-	logrus.Infof("headers: updating the private %s package lists from %s", a.Suite, Mirror)
+	logrus.Infof("headers: updating the private package lists of %s", a.suites())
 	if _, err := run.Output(ctx, "apt-get", append(a.options(), "-q", "update")...); err != nil {
-		return fmt.Errorf("apt-get update for %s (private lists in %s) failed; check access to %s: %w", a.Suite, a.Dir, Mirror, err)
+		return fmt.Errorf("apt-get update for %s (private lists in %s) failed; check access to %s and %s: %w", a.Suite, a.Dir, Mirror, SecurityMirror, err)
 	}
 	return fileutil.WriteAtomic(stamp, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
+}
+
+// writeSources writes the private sources.list. Lists fetched for other
+// sources (an older nfsbundle wrote the main suite only) are stale however
+// recent: then the update stamp goes, so the next Update refreshes them,
+// and keeps trying until one succeeds.
+func (a *Apt) writeSources() error {
+	list := filepath.Join(a.Dir, "sources.list")
+	src := a.sourcesList()
+	if old, err := os.ReadFile(list); err == nil && bytes.Equal(old, src) {
+		return nil
+	}
+	if err := os.Remove(filepath.Join(a.Dir, "updated")); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return fileutil.WriteAtomic(list, src, 0o644)
+}
+
+// sourcesList is a private configuration's sources: the suite's main
+// component and, for a release that has one, its security suite, both
+// signed by the Debian archive keyring.
+func (a *Apt) sourcesList() []byte {
+	src := fmt.Sprintf("deb [signed-by=%s] %s %s main\n", Keyring, Mirror, a.Suite)
+	if sec := SecuritySuite(a.Suite); sec != "" {
+		src += fmt.Sprintf("deb [signed-by=%s] %s %s main\n", Keyring, SecurityMirror, sec)
+	}
+	return []byte(src)
+}
+
+// suites names what a private configuration fetches, for messages:
+// "bookworm main and bookworm-security main".
+func (a *Apt) suites() string {
+	if sec := SecuritySuite(a.Suite); sec != "" {
+		return a.Suite + " main and " + sec + " main"
+	}
+	return a.Suite + " main"
 }
 
 // Releases lists the kernel releases of series (e.g. "6.12", "5.10") with
@@ -138,7 +176,7 @@ func (a *Apt) Latest(ctx context.Context, series string) (string, error) {
 		return "", err
 	}
 	if len(rels) == 0 {
-		return "", fmt.Errorf("no linux-headers-%s*-amd64 package in Debian %s main", series, a.Suite)
+		return "", fmt.Errorf("no linux-headers-%s*-amd64 package in Debian %s", series, a.suites())
 	}
 	return rels[len(rels)-1], nil
 }

@@ -114,7 +114,7 @@ func (a *Apt) headerPackages(ctx context.Context, suite, kver string) ([]string,
 	main := "linux-headers-" + kver
 	out, err := run.Output(ctx, "apt-cache", append(a.options(), "depends", main)...)
 	if err != nil {
-		return nil, fmt.Errorf("linux-headers-%s is not in Debian %s main (see `./build.sh probe --help` for how to pick a kernel): %w", kver, suite, err)
+		return nil, fmt.Errorf("linux-headers-%s is not in Debian %s (see `./build.sh probe --help` for how to pick a kernel): %w", kver, a.suites(), err)
 	}
 	pkgs := []string{main}
 	for _, line := range strings.Split(string(out), "\n") {

@@ -34,6 +34,18 @@ var Releases = []Release{
 	{Suite: "buster", Number: "10", Series: "4.19", Archived: true},
 }
 
+// SecuritySuite is the security suite of a release on SecurityMirror
+// ("bookworm-security"), "" for a suite we do not know or that is archived.
+// Debian ships its kernel updates between point releases there: without it
+// a bookworm host sees 6.1.0-50 and linux-source-6.1 6.1.172 while its
+// installed linux-image-amd64 is already 6.1.0-57 (6.1.192).
+func SecuritySuite(suite string) string {
+	if SeriesOf(suite) == "" {
+		return ""
+	}
+	return suite + "-security"
+}
+
 // SeriesOf is the kernel series suite ships, "" for a suite we do not
 // know or that is archived.
 func SeriesOf(suite string) string {
@@ -66,6 +78,18 @@ func ForSeries(cache, series string) *Apt {
 	case suite == "":
 		return nil
 	case suite == HostSuite():
+		return Host
+	}
+	return Private(cache, suite)
+}
+
+// ForKernel is the apt configuration that fetches the packages of a Debian
+// kernel release (its image, its headers): the host's own when the kernel
+// belongs to the host's release or to none this package knows, else a
+// private one of the kernel's suite under cache.
+func ForKernel(cache, kver string) *Apt {
+	suite := SuiteFor(kver)
+	if suite == "" || suite == HostSuite() {
 		return Host
 	}
 	return Private(cache, suite)

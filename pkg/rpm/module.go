@@ -61,7 +61,7 @@ func (Packager) ModuleDir(t pkg.Target, kver string) string {
 }
 
 // Complete names the package nfsbundle-<ver>-kernel_<kver>.<arch>.rpm and
-// adds the kmod() provides, the kernel(<sym>) requirements, the scripts,
+// adds the kmod() and kmod-nfsbundle provides, the kernel(<sym>) requirements, the scripts,
 // the changelog and the header signature.
 func (Packager) Complete(p *pkg.Package, m *pkg.Modules) error {
 	p.Name = pkg.ProjectName
@@ -74,7 +74,12 @@ func (Packager) Complete(p *pkg.Package, m *pkg.Modules) error {
 		p.Summary += " (legacy tree)"
 	}
 	p.Section = "System Environment/Kernel"
-	p.Provides = append(p.Provides, pkg.Relation{Name: pkg.ProjectName + "-kmod", Op: "=", Version: m.Version})
+	// nfsbundle-kmod is ours; kmod-nfsbundle is the name RHEL's kmod
+	// packages (kmodtool, akmods) go by, which admins and other packages
+	// ask for.
+	p.Provides = append(p.Provides,
+		pkg.Relation{Name: pkg.ProjectName + "-kmod", Op: "=", Version: m.Version},
+		pkg.Relation{Name: "kmod-" + pkg.ProjectName, Op: "=", Version: m.Version})
 	for _, f := range m.Installed {
 		p.Provides = append(p.Provides, pkg.Relation{Name: "kmod(" + moduleFileName(f) + ")"})
 	}

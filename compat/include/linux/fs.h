@@ -17,6 +17,48 @@
 #endif
 
 /*
+ * Idmapped mounts: v6.3 passes a struct mnt_idmap where 6.1 passed the
+ * mount's user namespace. The tree is written against nfsb_idmap and
+ * NFSB_NOP_IDMAP (compat/patchgen/idmap.cocci); before v6.3 they are the
+ * user namespace and init_user_ns, as the 6.1 code had them.
+ * Reads: HAVE_IOPS_SETATTR_MNT_IDMAP.
+ */
+#ifdef HAVE_IOPS_SETATTR_MNT_IDMAP
+typedef struct mnt_idmap nfsb_idmap;
+#define NFSB_NOP_IDMAP		(&nop_mnt_idmap)
+#define nfsb_rd_old_idmap	old_mnt_idmap
+#define nfsb_rd_new_idmap	new_mnt_idmap
+#else
+typedef struct user_namespace nfsb_idmap;
+#define NFSB_NOP_IDMAP		(&init_user_ns)
+#define nfsb_rd_old_idmap	old_mnt_userns
+#define nfsb_rd_new_idmap	new_mnt_userns
+#endif
+
+/*
+ * Leases: v6.9 split them out of struct file_lock into struct file_lease,
+ * which has its own lease_manager_operations, no byte range, and an int
+ * setlease argument. nfsd's delegations and layouts and the client's
+ * ->setlease are written against nfsb_lease; the file_lock_core accessors
+ * below work on both. Reads: HAVE_FILE_LEASE.
+ */
+#ifdef HAVE_FILE_LEASE
+typedef struct file_lease nfsb_lease;
+typedef int nfsb_lease_arg;
+#define nfsb_lease_manager_operations	lease_manager_operations
+#define nfsb_alloc_lease()		locks_alloc_lease()
+#define nfsb_free_lease(fl)		locks_free_lease(fl)
+#define nfsb_lease_whole_file(fl)	do { } while (0)
+#else
+typedef struct file_lock nfsb_lease;
+typedef long nfsb_lease_arg;
+#define nfsb_lease_manager_operations	lock_manager_operations
+#define nfsb_alloc_lease()		locks_alloc_lock()
+#define nfsb_free_lease(fl)		locks_free_lock(fl)
+#define nfsb_lease_whole_file(fl)	((fl)->fl_end = OFFSET_MAX)
+#endif
+
+/*
  * v6.9 moved the fields locks and leases share into struct file_lock_core
  * (fl->c.flc_flags, ...). The tree reaches them through these accessors
  * (lvalues; compat/patchgen/file_lock_core.cocci), and names the list
@@ -107,4 +149,80 @@ static inline struct timespec64 simple_inode_init_ts(struct inode *inode)
 	return ts;
 }
 #endif /* !HAVE_INODE_GET_MTIME */
+
+/*
+ * generic_file_splice_read() went away in v6.5. copy_splice_read() keeps
+ * its behaviour: it reads through ->read_iter, so the NFS client still
+ * revalidates the page cache before splicing (filemap_splice_read would
+ * not). Reads: HAVE_GENERIC_FILE_SPLICE_READ.
+ */
+#ifndef HAVE_GENERIC_FILE_SPLICE_READ
+#define generic_file_splice_read copy_splice_read
+#endif
+
+/*
+ * v6.3 made generic_fillattr() take the request mask (for the change
+ * cookie). Reads: HAVE_GENERIC_FILLATTR_REQUEST_MASK.
+ */
+#ifdef HAVE_GENERIC_FILLATTR_REQUEST_MASK
+#define nfsb_generic_fillattr(idmap, mask, inode, stat) \
+	generic_fillattr(idmap, mask, inode, stat)
+#else
+#define nfsb_generic_fillattr(idmap, mask, inode, stat) \
+	generic_fillattr(idmap, inode, stat)
+#endif
+
+/*
+ * v6.7 dropped generic_copy_file_range(); splice_copy_file_range() is the
+ * same copy through the page cache, without the flags argument (always 0
+ * from the NFS client). Reads: HAVE_GENERIC_COPY_FILE_RANGE.
+ */
+#ifndef HAVE_GENERIC_COPY_FILE_RANGE
+#include <linux/splice.h>
+#define generic_copy_file_range(in, pos_in, out, pos_out, len, flags) \
+	splice_copy_file_range(in, pos_in, out, pos_out, len)
+#endif
+
+/*
+ * Address-space operations that moved from pages to folios. The 6.1 code
+ * keeps its page-based functions; NFSB_AOPS_* name what goes in the
+ * operations table, and NFSB_DEFINE_AOPS_* (used once, after the page-based
+ * function) define the folio adapter where the target needs one. NFS
+ * page-cache folios are single pages, so &folio->page is the whole folio.
+ * Reads: HAVE_AOPS_WRITE_BEGIN_FOLIO, HAVE_AOPS_ERROR_REMOVE_FOLIO.
+ */
+#ifdef HAVE_AOPS_WRITE_BEGIN_FOLIO
+#define NFSB_AOPS_WRITE_BEGIN(fn)	fn##_folio
+#define NFSB_AOPS_WRITE_END(fn)		fn##_folio
+#define NFSB_DEFINE_AOPS_WRITE_BEGIN(fn)					\
+static int fn##_folio(struct file *file, struct address_space *mapping,	\
+		      loff_t pos, unsigned int len, struct folio **foliop,	\
+		      void **fsdata)						\
+{										\
+	struct page *page;							\
+	int ret = fn(file, mapping, pos, len, &page, fsdata);			\
+										\
+	if (!ret)								\
+		*foliop = page_folio(page);					\
+	return ret;								\
+}
+#define NFSB_DEFINE_AOPS_WRITE_END(fn)						\
+static int fn##_folio(struct file *file, struct address_space *mapping,	\
+		      loff_t pos, unsigned int len, unsigned int copied,	\
+		      struct folio *folio, void *fsdata)			\
+{										\
+	return fn(file, mapping, pos, len, copied, &folio->page, fsdata);	\
+}
+#else
+#define NFSB_AOPS_WRITE_BEGIN(fn)	fn
+#define NFSB_AOPS_WRITE_END(fn)		fn
+#define NFSB_DEFINE_AOPS_WRITE_BEGIN(fn)
+#define NFSB_DEFINE_AOPS_WRITE_END(fn)
+#endif
+
+#ifdef HAVE_AOPS_ERROR_REMOVE_FOLIO
+#define NFSB_AOPS_GENERIC_ERROR_REMOVE	.error_remove_folio = generic_error_remove_folio
+#else
+#define NFSB_AOPS_GENERIC_ERROR_REMOVE	.error_remove_page = generic_error_remove_page
+#endif
 #endif

@@ -18,6 +18,7 @@
 struct nfsb_shrinker {
 	struct shrinker shrinker;	/* first: the callbacks get its address */
 	char name[32];
+	void *private_data;		/* v6.7's shrinker->private_data */
 };
 
 static inline struct shrinker * __printf(2, 3)
@@ -66,4 +67,12 @@ static inline void shrinker_free(struct shrinker *shrinker)
 	kfree(container_of(shrinker, struct nfsb_shrinker, shrinker));
 }
 #endif /* !HAVE_SHRINKER_ALLOC */
+
+/* The owner's data, an lvalue: v6.7 keeps it in the shrinker itself. */
+#ifdef HAVE_SHRINKER_ALLOC
+#define nfsb_shrinker_private(s)	((s)->private_data)
+#else
+#define nfsb_shrinker_private(s) \
+	(container_of(s, struct nfsb_shrinker, shrinker)->private_data)
+#endif
 #endif

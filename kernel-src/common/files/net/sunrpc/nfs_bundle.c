@@ -5,6 +5,7 @@
  *
  * /sys/module/sunrpc/parameters/nfs_bundle_version      (read-only)
  * /sys/module/sunrpc/parameters/nfs_bundle_git_version  (read-only)
+ * /sys/module/sunrpc/parameters/nfs_bundle_compiled_out (read-only)
  * /sys/module/sunrpc/parameters/expose_id_in_mountstats (read-write bool)
  */
 #include <linux/module.h>
@@ -24,6 +25,17 @@ module_param_string(nfs_bundle_git_version, nfs_bundle_git_version,
 		    sizeof(nfs_bundle_git_version), 0444);
 MODULE_PARM_DESC(nfs_bundle_git_version,
 		 "git describe of the nfsbundle tree this stack was built from");
+
+/*
+ * The features of the tree compiled out for this kernel, by name, separated
+ * by spaces (compat/features; empty when nothing is). Generated into the
+ * probe header, so it is the build's own record.
+ */
+static char nfs_bundle_compiled_out[] = NFSB_COMPILED_OUT;
+module_param_string(nfs_bundle_compiled_out, nfs_bundle_compiled_out,
+		    sizeof(nfs_bundle_compiled_out), 0444);
+MODULE_PARM_DESC(nfs_bundle_compiled_out,
+		 "features of this NFS stack compiled out for this kernel");
 
 static bool expose_id_in_mountstats;
 module_param(expose_id_in_mountstats, bool, 0644);

@@ -1,0 +1,144 @@
+// Copyright 2026 The nfsbundle Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nfsbundle/nfsbundle/internal/cli"
+	"github.com/nfsbundle/nfsbundle/internal/debian"
+	"github.com/nfsbundle/nfsbundle/internal/fileutil"
+	"github.com/nfsbundle/nfsbundle/internal/paths"
+)
+
+// TestFreshMinimalRoot is the acceptance case of the fresh machine: `bin`
+// in a minimal bookworm root (debootstrap --variant=minbase: no kmod, no
+// make, no compiler). With --no-install it must fail within 10 s naming
+// kmod; as root without it, it must install kmod (saying so) and go on:
+// the run then stops at detect for a kernel that has no headers anywhere,
+// so nothing is compiled.
+func TestFreshMinimalRoot(t *testing.T) {
+	switch {
+	case os.Getenv("NFSBUNDLE_INTEGRATION") != "1":
+		t.Skip("debootstraps a minimal bookworm root (minutes, network, root): runs under ./build.sh test")
+	case os.Geteuid() != 0:
+		t.Skip("debootstrap and chroot need root")
+	}
+	if _, err := exec.LookPath("debootstrap"); err != nil {
+		t.Skip("debootstrap is not installed (apt-get install debootstrap)")
+	}
+	top := repoTop(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	root := freshRootCopy(t, ctx, minimalRoot(t, ctx))
+	installDriver(t, ctx, top, root)
+
+	start := time.Now()
+	code, out := inRoot(ctx, root, "bin", "--no-install")
+	if d := time.Since(start); code != cli.ExitHostTools || !strings.Contains(out, "apt-get install") || !strings.Contains(out, "kmod") || d > 10*time.Second {
+		t.Fatalf("--no-install in a minimal root: exit %d after %s:\n%s", code, d, out)
+	}
+
+	code, out = inRoot(ctx, root, "bin", "--kernel", "9.9.9-nope")
+	if !strings.Contains(out, "preflight: installing") || !strings.Contains(out, "kmod") {
+		t.Fatalf("no install line naming kmod (exit %d):\n%s", code, out)
+	}
+	if code != cli.ExitHeadersMissing {
+		t.Fatalf("after installing, bin must go on to detect (exit %d, want %d):\n%s", code, cli.ExitHeadersMissing, out)
+	}
+	if _, err := os.Stat(filepath.Join(root, "usr/bin/kmod")); err != nil {
+		t.Errorf("kmod was not installed: %v", err)
+	}
+	if strings.Contains(out, "Reading package lists") || strings.Contains(out, "Setting up") {
+		t.Errorf("apt's own output reached the terminal:\n%s", out)
+	}
+}
+
+// minimalRoot is a cached minbase bookworm root, made once.
+func minimalRoot(t *testing.T, ctx context.Context) string {
+	dir := filepath.Join(paths.Cache(), "test-minbase", "bookworm")
+	done := dir + ".complete"
+	if _, err := os.Stat(done); err == nil {
+		return dir
+	}
+	os.RemoveAll(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A private mount namespace: whatever debootstrap mounts goes with it.
+	cmd := exec.CommandContext(ctx, "unshare", "--mount", "--propagation", "private", "--",
+		"debootstrap", "--variant=minbase", "bookworm", dir, debian.Mirror)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("debootstrap: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(done, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// freshRootCopy copies the cached root, so that what a run installs does
+// not leak into the next one.
+func freshRootCopy(t *testing.T, ctx context.Context, src string) string {
+	dst := filepath.Join(t.TempDir(), "root")
+	if out, err := exec.CommandContext(ctx, "cp", "-a", src, dst).CombinedOutput(); err != nil {
+		t.Fatalf("copying the root: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dst, "usr/bin/kmod")); err == nil {
+		t.Fatal("the minimal root already has kmod: the test would prove nothing")
+	}
+	return dst
+}
+
+// installDriver puts a static driver, VERSION and kernel-src/ (what bin
+// reads before the preflight) at /opt/nfsbundle in the root.
+func installDriver(t *testing.T, ctx context.Context, top, root string) {
+	opt := filepath.Join(root, "opt/nfsbundle")
+	if err := os.MkdirAll(filepath.Join(opt, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", filepath.Join(opt, "bin/nfsbundle-build"), "./cmd/build")
+	build.Dir, build.Env = top, append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	if err := fileutil.CopyFile(filepath.Join(top, "VERSION"), filepath.Join(opt, "VERSION"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.CommandContext(ctx, "cp", "-a", filepath.Join(top, "kernel-src"), opt).CombinedOutput(); err != nil {
+		t.Fatalf("copying kernel-src: %v\n%s", err, out)
+	}
+	// apt inside the root resolves the mirror with the host's resolver.
+	if err := fileutil.CopyFile("/etc/resolv.conf", filepath.Join(root, "etc/resolv.conf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// inRoot runs the driver in the root with args and returns its exit
+// status and everything it printed.
+func inRoot(ctx context.Context, root string, args ...string) (int, string) {
+	a := append([]string{"--mount", "--propagation", "private", "--", "chroot", root, "/opt/nfsbundle/bin/nfsbundle-build"}, args...)
+	cmd := exec.CommandContext(ctx, "unshare", a...)
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", paths.TopEnv + "=/opt/nfsbundle",
+		paths.CacheEnv + "=/var/cache/nfsbundle"}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), out.String()
+	}
+	if err != nil {
+		return -1, err.Error()
+	}
+	return 0, out.String()
+}
