@@ -5,8 +5,10 @@ package vmtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -103,4 +105,21 @@ func resolveOrder(ctx context.Context, roots []string, ours, stock map[string]st
 		}
 	}
 	return order, nil
+}
+
+// builtinModules names the modules the kernel has built in, from the
+// modules.builtin list of its module tree (none when it has no list).
+func builtinModules(modDir string) (map[string]bool, error) {
+	data, err := os.ReadFile(filepath.Join(modDir, "modules.builtin"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]bool{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for _, line := range strings.Fields(string(data)) {
+		names[modinfo.NameFromFile(line)] = true
+	}
+	return names, nil
 }

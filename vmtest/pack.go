@@ -69,7 +69,18 @@ func (o *Options) prepare(ctx context.Context, img *Image, fin *finish.Manifest,
 		roots = verify
 	}
 	if o.Net != nil {
-		roots = append(slices.Clip(roots), netModules...)
+		// A kernel with a driver built in (trixie: CONFIG_VIRTIO_PCI=y)
+		// has nothing to load for it.
+		builtin, err := builtinModules(img.ModDir)
+		if err != nil {
+			return nil, err
+		}
+		roots = slices.Clip(roots)
+		for _, m := range netModules {
+			if !builtin[m] {
+				roots = append(roots, m)
+			}
+		}
 	}
 	if o.Stock || len(o.StockModules) > 0 {
 		var keep []string

@@ -330,3 +330,20 @@ func TestTailEventsDeliversAsWritten(t *testing.T) {
 		t.Errorf("handed over %d events; the partial line must wait", n)
 	}
 }
+
+// TestBuiltinModules: a kernel with a driver built in lists it in
+// modules.builtin, and nothing is loaded for it; no list means none.
+func TestBuiltinModules(t *testing.T) {
+	dir := t.TempDir()
+	if b, err := builtinModules(dir); err != nil || len(b) != 0 {
+		t.Fatalf("no modules.builtin: %v %v", b, err)
+	}
+	list := "kernel/drivers/virtio/virtio_pci.ko\nkernel/drivers/virtio/virtio-pci-legacy.ko\n"
+	if err := os.WriteFile(filepath.Join(dir, "modules.builtin"), []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := builtinModules(dir)
+	if err != nil || !b["virtio_pci"] || !b["virtio_pci_legacy"] || b["virtio_net"] {
+		t.Fatalf("builtin %v (%v)", b, err)
+	}
+}
