@@ -40,6 +40,7 @@ var expected = map[string]want{
 	"filemap_splice_read":           {n, n, y},
 	"filldir_bool":                  {n, y, y},
 	"folio":                         {n, y, y},
+	"folio_wait_private_2":          {n, y, y},
 	"folio_start_fscache":           {n, y, n},
 	"follow_down_flags":             {n, n, y},
 	"fops_iterate":                  {y, y, n},

@@ -80,7 +80,7 @@ func RecordPath(buildDir string) string { return filepath.Join(buildDir, "import
 // import.json.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	tr := o.Tree
-	tarball, err := FindTarball(ctx, o.Source, tr.UpstreamSeries, o.CacheDir, o.Apt)
+	tarball, err := FindTarball(ctx, o.Source, tr.UpstreamSeries, tr.PinVersion(), o.CacheDir, o.Apt)
 	if err != nil {
 		return nil, err
 	}

@@ -21,8 +21,10 @@ import (
 // FindTarball returns the kernel source tarball to import from: the explicit
 // path, else an installed /usr/src/linux-source-<series>.tar.*, else
 // Debian's linux-source-<series> fetched with apt (debian.ForSeries; nil
-// when no release ships the series) into the cache.
-func FindTarball(ctx context.Context, explicit, series, cacheRoot string, apt *debian.Apt) (string, error) {
+// when no release ships the series) into the cache: the version of Linux
+// pin when apt has it (a release's main and security suites carry
+// different ones), else the newest.
+func FindTarball(ctx context.Context, explicit, series, pin, cacheRoot string, apt *debian.Apt) (string, error) {
 	if explicit != "" {
 		if _, err := os.Stat(explicit); err != nil {
 			return "", fmt.Errorf("--source %s: %w", explicit, err)
@@ -35,14 +37,18 @@ func FindTarball(ctx context.Context, explicit, series, cacheRoot string, apt *d
 			return p, nil
 		}
 	}
-	return fetchSourceDeb(ctx, series, cacheRoot, apt)
+	return fetchSourceDeb(ctx, series, pin, cacheRoot, apt)
 }
 
 // fetchSourceDeb downloads Debian's linux-source-<series> (no root needed)
 // and unpacks it in the cache; the tarball inside is what we import.
-func fetchSourceDeb(ctx context.Context, series, cacheRoot string, apt *debian.Apt) (string, error) {
+func fetchSourceDeb(ctx context.Context, series, pin, cacheRoot string, apt *debian.Apt) (string, error) {
 	pkg := "linux-source-" + series
-	dir := filepath.Join(cacheRoot, "source-debs", pkg)
+	version := pin
+	if version == "" {
+		version = "newest"
+	}
+	dir := filepath.Join(cacheRoot, "source-debs", pkg, version)
 	want := filepath.Join(dir, "root/usr/src", pkg+".tar.xz")
 	if _, err := os.Stat(want); err == nil {
 		return want, nil
@@ -59,7 +65,13 @@ func fetchSourceDeb(ctx context.Context, series, cacheRoot string, apt *debian.A
 		return "", err
 	}
 	defer os.RemoveAll(tmp)
-	debs, err := apt.Download(ctx, tmp, pkg)
+	spec := pkg
+	if pin != "" {
+		if v, err := apt.VersionOf(ctx, pkg, pin); err == nil && v != "" {
+			spec = pkg + "=" + v
+		}
+	}
+	debs, err := apt.Download(ctx, tmp, spec)
 	if err != nil {
 		return "", fmt.Errorf("fetching %s failed: %w\npass --source <tarball>, or run 'apt-get update' and retry", pkg, err)
 	}

@@ -65,6 +65,14 @@ func (t *Tree) CompatIncludeDir() string {
 // KbuildFile is the top-level Kbuild of the tree.
 func (t *Tree) KbuildFile() string { return filepath.Join(t.Dir, "Kbuild") }
 
+// PinVersion is the upstream version the tree is pinned to ("" unpinned).
+func (t *Tree) PinVersion() string {
+	if t.Upstream == nil {
+		return ""
+	}
+	return t.Upstream.Version
+}
+
 // Supports says whether the tree builds for a kernel of upstream version v.
 func (t *Tree) Supports(v *version.Version) bool { return t.Range.Contains(v) }
 

@@ -99,7 +99,7 @@ kernel-src/<tree>/tree.json, which bin then checks every import against.`,
 // upstreamFor extracts (or finds cached) the upstream subset of one tree.
 func upstreamFor(cmd *cobra.Command, tr *tree.Tree) (*importer.Upstream, error) {
 	ctx := cmd.Context()
-	tarball, err := importer.FindTarball(ctx, "", tr.UpstreamSeries, rootFlags.cacheDir, sourceApt(tr.UpstreamSeries))
+	tarball, err := importer.FindTarball(ctx, "", tr.UpstreamSeries, "", rootFlags.cacheDir, sourceApt(tr.UpstreamSeries))
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/nfsbundle/nfsbundle/internal/run"
 )
@@ -33,7 +34,8 @@ func (a *Apt) Download(ctx context.Context, dir string, pkgs ...string) ([]strin
 	}
 	debs := make([]string, len(pkgs))
 	for i, p := range pkgs {
-		m, _ := filepath.Glob(filepath.Join(dir, p+"_*.deb"))
+		name, version, _ := strings.Cut(p, "=")
+		m, _ := filepath.Glob(filepath.Join(dir, name+"_"+debFileVersion(version)+"*.deb"))
 		if len(m) == 0 {
 			return nil, fmt.Errorf("apt-get download left no %s_*.deb in %s", p, dir)
 		}
@@ -48,4 +50,38 @@ func (a *Apt) Download(ctx context.Context, dir string, pkgs ...string) ([]strin
 func Extract(ctx context.Context, deb, dir string) error {
 	_, err := run.Output(ctx, "dpkg-deb", "-x", deb, dir)
 	return err
+}
+
+// debFileVersion is how a version appears in a .deb's file name: an epoch's
+// colon becomes "%3a". Empty for no version.
+func debFileVersion(v string) string {
+	if v == "" {
+		return ""
+	}
+	return strings.ReplaceAll(v, ":", "%3a") + "_"
+}
+
+// VersionOf is the Debian version of pkg whose upstream part is upstream
+// (6.1.192 for 6.1.192-1), the highest when several are; "" when a's
+// suites carry none.
+func (a *Apt) VersionOf(ctx context.Context, pkg, upstream string) (string, error) {
+	if err := a.Update(ctx, false); err != nil {
+		return "", err
+	}
+	out, err := run.Output(ctx, "apt-cache", append(a.options(), "madison", pkg)...)
+	if err != nil {
+		return "", err
+	}
+	best := ""
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Split(line, "|")
+		if len(f) < 2 {
+			continue
+		}
+		v := strings.TrimSpace(f[1])
+		if strings.HasPrefix(v, upstream+"-") && (best == "" || naturalLess(best, v)) {
+			best = v
+		}
+	}
+	return best, nil
 }

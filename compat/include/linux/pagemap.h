@@ -6,6 +6,7 @@
  * no-op there. The other page helpers it uses became folio helpers of the
  * page's folio; PG_fscache is PG_private_2.
  * Reads: HAVE_PAGE_INDEX, HAVE_PAGE_ERROR, HAVE_PAGE_FSCACHE,
+ * HAVE_FOLIO_WAIT_PRIVATE_2,
  * HAVE_WAIT_ON_PAGE_LOCKED_KILLABLE, HAVE_PAGE_SWAPCACHE,
  * HAVE_PAGE_FILE_OFFSET, HAVE_TEST_SET_PAGE_WRITEBACK,
  * HAVE_SET_PAGE_DIRTY_NOBUFFERS.
@@ -33,7 +34,11 @@ static inline void folio_set_error(struct folio *folio)
 }
 #endif
 
-#ifndef HAVE_PAGE_FSCACHE
+/*
+ * Only where the folio waits exist: the legacy tree is a kernel's own code
+ * and sees these wrappers too, on kernels that predate both.
+ */
+#if !defined(HAVE_PAGE_FSCACHE) && defined(HAVE_FOLIO_WAIT_PRIVATE_2)
 #define PageFsCache(page)		folio_test_private_2(page_folio(page))
 #define folio_test_fscache(folio)	folio_test_private_2(folio)
 #define folio_wait_fscache(folio)	folio_wait_private_2(folio)

@@ -39,9 +39,9 @@ shrinker_alloc(unsigned int flags, const char *fmt, ...)
 /* register_shrinker() with the name shrinker_alloc() recorded. */
 static inline int nfsb_register_shrinker(struct shrinker *shrinker)
 {
+#ifdef HAVE_REGISTER_SHRINKER_NAME
 	struct nfsb_shrinker *s = container_of(shrinker, struct nfsb_shrinker, shrinker);
 
-#ifdef HAVE_REGISTER_SHRINKER_NAME
 	return register_shrinker(shrinker, "%s", s->name);
 #else
 	return register_shrinker(shrinker);
