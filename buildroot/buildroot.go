@@ -240,14 +240,19 @@ func EnsurePackages(ctx context.Context, cache, suite string, pkgs ...string) (s
 		return root, nil
 	}
 	logrus.Infof("buildroot: installing %s in the %s root", strings.Join(missing, " "), suite)
+	// The release's security suite too: its newest kernels' headers are
+	// there (and the private apt that named the kernel looked there).
+	if err := fileutil.WriteAtomic(filepath.Join(root, "etc/apt/sources.list"), debian.SourcesList(suite), 0o644); err != nil {
+		return "", err
+	}
 	env := []string{"DEBIAN_FRONTEND=noninteractive"}
 	if _, err := r.Output(ctx, "/", env, "apt-get", "-q", "update"); err != nil {
 		return "", fmt.Errorf("apt-get update in the %s build root failed: %w", suite, err)
 	}
 	args := append([]string{"-q", "-y", "install", "--no-install-recommends"}, missing...)
 	if _, err := r.Output(ctx, "/", env, "apt-get", args...); err != nil {
-		return "", fmt.Errorf("installing %s in the %s build root failed (is the package in %s %s main?): %w",
-			strings.Join(missing, " "), suite, debian.Mirror, suite, err)
+		return "", fmt.Errorf("installing %s in the %s build root failed (is the package in %s %s main or %s?): %w",
+			strings.Join(missing, " "), suite, debian.Mirror, suite, debian.SecuritySuite(suite), err)
 	}
 	return root, nil
 }

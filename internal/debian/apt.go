@@ -125,12 +125,16 @@ func (a *Apt) writeSources() error {
 	return fileutil.WriteAtomic(list, src, 0o644)
 }
 
-// sourcesList is a private configuration's sources: the suite's main
-// component and, for a release that has one, its security suite, both
-// signed by the Debian archive keyring.
-func (a *Apt) sourcesList() []byte {
-	src := fmt.Sprintf("deb [signed-by=%s] %s %s main\n", Keyring, Mirror, a.Suite)
-	if sec := SecuritySuite(a.Suite); sec != "" {
+// sourcesList is a private configuration's sources (SourcesList).
+func (a *Apt) sourcesList() []byte { return SourcesList(a.Suite) }
+
+// SourcesList is the apt sources of a Debian release as nfsbundle fetches
+// from it, privately or inside its build root: the suite's main component
+// and, for a release that has one, its security suite (where the newest
+// kernels and headers are), both signed by the Debian archive keyring.
+func SourcesList(suite string) []byte {
+	src := fmt.Sprintf("deb [signed-by=%s] %s %s main\n", Keyring, Mirror, suite)
+	if sec := SecuritySuite(suite); sec != "" {
 		src += fmt.Sprintf("deb [signed-by=%s] %s %s main\n", Keyring, SecurityMirror, sec)
 	}
 	return []byte(src)
