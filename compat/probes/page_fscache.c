@@ -5,6 +5,7 @@
 // define: HAVE_PAGE_FSCACHE
 
 #include <linux/pagemap.h>
+#include <linux/netfs.h>
 
 static int __attribute__((unused)) nfsb_page_fscache(struct page *page)
 {

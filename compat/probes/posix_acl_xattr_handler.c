@@ -4,6 +4,7 @@
 // probe: symbol posix_acl_access_xattr_handler
 // define: HAVE_POSIX_ACL_XATTR_HANDLER
 
+#include <linux/xattr.h>
 #include <linux/posix_acl_xattr.h>
 
 static const struct xattr_handler *nfsb_pah __attribute__((unused)) = &posix_acl_access_xattr_handler;

@@ -5,6 +5,7 @@
 // define: HAVE_SET_PAGE_DIRTY_NOBUFFERS
 
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/writeback.h>
 
 static bool __attribute__((unused)) nfsb_dirty(struct page *page)
