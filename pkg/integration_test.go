@@ -76,6 +76,12 @@ var packagers = map[string]pkg.Packager{"rpm": rpm.Packager{}, "deb": deb.Packag
 
 func buildFormat(t *testing.T, st *finish.Manifest, tg detect.Target, format, dist string, mod func(*pkg.Input)) string {
 	t.Helper()
+	return buildResult(t, st, tg, format, dist, mod).Path
+}
+
+// buildResult is buildFormat with what Build wrote beside the package.
+func buildResult(t *testing.T, st *finish.Manifest, tg detect.Target, format, dist string, mod func(*pkg.Input)) *pkg.Result {
+	t.Helper()
 	in := pkg.Input{Top: t.TempDir(), Dist: dist, Version: "1.0.0", Packager: packagers[format], Target: target(tg), Stage: *st, SourceDateEpoch: 1700000000}
 	if mod != nil {
 		mod(&in)
@@ -84,7 +90,7 @@ func buildFormat(t *testing.T, st *finish.Manifest, tg detect.Target, format, di
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out.Path
+	return out
 }
 
 // allowlist reads testdata/lint-allowlist.txt: "<tool> <tag> # reason".
@@ -123,14 +129,17 @@ func sha(t *testing.T, p string) string {
 func TestIntegrationReproducible(t *testing.T) {
 	st, tg := integration(t)
 	for _, format := range []string{"rpm", "deb"} {
-		a := buildFormat(t, st, tg, format, t.TempDir(), nil)
-		b := buildFormat(t, st, tg, format, t.TempDir(), nil)
-		if filepath.Base(a) != filepath.Base(b) || sha(t, a) != sha(t, b) {
-			t.Errorf("%s: two builds with one SOURCE_DATE_EPOCH differ: %s %s vs %s %s", format, filepath.Base(a), sha(t, a), filepath.Base(b), sha(t, b))
+		ra := buildResult(t, st, tg, format, t.TempDir(), nil)
+		rb := buildResult(t, st, tg, format, t.TempDir(), nil)
+		for i, a := range append([]string{ra.Path}, ra.Companions...) {
+			b := append([]string{rb.Path}, rb.Companions...)[i]
+			if filepath.Base(a) != filepath.Base(b) || sha(t, a) != sha(t, b) {
+				t.Errorf("%s: two builds with one SOURCE_DATE_EPOCH differ: %s %s vs %s %s", format, filepath.Base(a), sha(t, a), filepath.Base(b), sha(t, b))
+			}
 		}
-		entries, _ := os.ReadDir(filepath.Dir(a))
-		if len(entries) != 1 {
-			t.Errorf("%s: dist holds %d entries, want only the package (no temporary files left)", format, len(entries))
+		entries, _ := os.ReadDir(filepath.Dir(ra.Path))
+		if len(entries) != 1+len(ra.Companions) {
+			t.Errorf("%s: dist holds %d entries, want the package and its %d companions (no temporary files left)", format, len(entries), len(ra.Companions))
 		}
 	}
 }
