@@ -32,15 +32,18 @@ func RenderHeader(kver string, probes []ProbeResult, out []features.Feature) []b
 		}
 	}
 	b.WriteString("/* Compiled out on this kernel (compat/features). */\n")
-	for i, f := range out {
-		if f.Config != "" {
-			if i == 0 || out[i-1].Config == "" {
-				b.WriteString("#include <linux/kconfig.h>\n")
-			}
-			fmt.Fprintf(&b, "/* %s: %s */\n#undef CONFIG_%s\n", f.Name, f.Lost, f.Config)
-		} else {
-			fmt.Fprintf(&b, "/* %s: %s */\n", f.Name, f.Lost)
+	included := false
+	for _, f := range out {
+		fmt.Fprintf(&b, "/* %s: %s */\n", f.Name, f.Lost)
+		if f.Config == "" {
+			continue
 		}
+		// The #undef must follow the kernel's configuration, read once.
+		if !included {
+			b.WriteString("#include <linux/kconfig.h>\n")
+			included = true
+		}
+		fmt.Fprintf(&b, "#undef CONFIG_%s\n", f.Config)
 	}
 	fmt.Fprintf(&b, "#define NFSB_COMPILED_OUT %q\n\n", features.Join(out))
 	b.WriteString("#endif /* NFSB_COMPAT_AUTOCONF_H */\n")
