@@ -6,6 +6,7 @@ package buildroot
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -23,6 +24,12 @@ import (
 type Runner struct {
 	Root  string   // the root directory on the host
 	Binds []string // absolute host directories visible at the same path inside
+	// Overlay, when set, is a host directory that makes the root a
+	// throwaway copy: Root is the read-only lower layer of an overlay whose
+	// writes land in Overlay/upper, so a test can install and remove
+	// packages without touching the cached root, and read Overlay/upper to
+	// see exactly what was left behind.
+	Overlay string
 }
 
 // New returns a Runner for root with no binds.
@@ -30,14 +37,34 @@ func New(root string) *Runner { return &Runner{Root: root} }
 
 // With returns a copy of r that also binds dirs.
 func (r *Runner) With(dirs ...string) *Runner {
-	c := &Runner{Root: r.Root, Binds: append(append([]string(nil), r.Binds...), dirs...)}
+	c := &Runner{Root: r.Root, Binds: append(append([]string(nil), r.Binds...), dirs...), Overlay: r.Overlay}
 	return c
 }
+
+// Throwaway returns a copy of r whose writes go to an overlay in dir (see
+// Overlay). dir must be absolute and free of the characters that separate
+// overlay mount options.
+func (r *Runner) Throwaway(dir string) (*Runner, error) {
+	if !filepath.IsAbs(dir) || strings.ContainsAny(r.Root+dir, ",:\\") {
+		return nil, fmt.Errorf("overlay directory %q (over %q): want an absolute path without ',', ':' or '\\'", dir, r.Root)
+	}
+	c := r.With()
+	c.Overlay = filepath.Clean(dir)
+	return c, nil
+}
+
+// UpperDir is where a throwaway root's changes are on the host.
+func (r *Runner) UpperDir() string { return filepath.Join(r.Overlay, "upper") }
 
 // chrootScript is fixed text; every input reaches it as a positional
 // argument ("$@"), never spliced into the script.
 const chrootScript = `set -e
-root=$1; dir=$2; n=$3; shift 3
+root=$1; ov=$2; dir=$3; n=$4; shift 4
+if [ -n "$ov" ]; then
+	mkdir -p "$ov/upper" "$ov/work" "$ov/merged"
+	mount -t overlay overlay -o "lowerdir=$root,upperdir=$ov/upper,workdir=$ov/work" "$ov/merged"
+	root=$ov/merged
+fi
 while [ "$n" -gt 0 ]; do
 	mkdir -p "$root$1"
 	mount --bind "$1" "$root$1"
@@ -66,7 +93,7 @@ func (r *Runner) Command(ctx context.Context, dir string, env []string, name str
 		}
 	}
 	a := []string{"--mount", "--propagation", "private", "--", "/bin/sh", "-c", chrootScript, "nfsbundle-buildroot",
-		r.Root, dir, strconv.Itoa(len(binds))}
+		r.Root, r.Overlay, dir, strconv.Itoa(len(binds))}
 	a = append(a, binds...)
 	a = append(a, "--", name)
 	a = append(a, args...)
@@ -89,7 +116,9 @@ func (r *Runner) Output(ctx context.Context, dir string, env []string, name stri
 }
 
 // HostPath maps a path as seen inside the root to the host: unchanged under
-// a bind, else below Root.
+// a bind, else below Root. A throwaway root's own files are only
+// complete inside (the overlay is mounted per command): read them with
+// Command, or its changes in UpperDir.
 func (r *Runner) HostPath(p string) string {
 	p = filepath.Clean(p)
 	for _, b := range r.Binds {

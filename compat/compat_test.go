@@ -103,8 +103,13 @@ func TestBuiltinProbes(t *testing.T) {
 	macro := regexp.MustCompile(`(?m)^#\s*define\s+(\w+)`)
 	owner := map[string]string{}
 	seen := map[string]bool{}
+	defines := map[string]string{}
 	for _, p := range probes {
 		seen[p.Name] = true
+		if o, dup := defines[p.Define]; dup {
+			t.Errorf("%s and %s both define %s", o, p.File, p.Define)
+		}
+		defines[p.Define] = p.File
 		src := string(p.Source)
 		if !strings.HasPrefix(src, "// SPDX-License-Identifier: GPL-2.0-only\n") {
 			t.Errorf("%s: no GPL-2.0-only SPDX line first", p.File)

@@ -210,10 +210,50 @@ type Verdict struct {
 	// Missing names suites ours ran that the reference lacks, or that did
 	// not complete on ours while they did on the reference.
 	Missing []string `json:"missing,omitempty"`
+	// CodeBase are regressions against the kernel's own, newer NFS code
+	// that ours also fails on a kernel of our tree's own series: what our
+	// code base does not have yet (write delegations before 6.6), not what
+	// the compat layer broke. Reported, and they do not fail the run.
+	CodeBase []Diff `json:"code_base,omitempty"`
 }
 
 // Failed says whether the verdict fails the run.
 func (v *Verdict) Failed() bool { return len(v.Regressions) > 0 || len(v.Missing) > 0 }
+
+// AttributeToCodeBase moves to CodeBase each regression that ours fails on
+// every one of baselines too (our results on a kernel of the tree's own
+// series). A regression some baseline passes stays one: the compat layer
+// is the suspect.
+func (v *Verdict) AttributeToCodeBase(baselines []*StackResult) {
+	if len(baselines) == 0 {
+		return
+	}
+	kept := []Diff{}
+	for _, d := range v.Regressions {
+		if failsOnAll(baselines, d.Suite, d.Code) {
+			v.CodeBase = append(v.CodeBase, d)
+		} else {
+			kept = append(kept, d)
+		}
+	}
+	v.Regressions = kept
+}
+
+// failsOnAll says whether every baseline ran suite's test code and did not
+// pass it.
+func failsOnAll(baselines []*StackResult, suite, code string) bool {
+	for _, b := range baselines {
+		s := b.Suite(suite)
+		if s == nil {
+			return false
+		}
+		t, ok := index(s.Tests)[code]
+		if !ok || t.OK() {
+			return false
+		}
+	}
+	return true
+}
 
 // Candidates are the tests of one suite that pass on ref and do not on
 // ours: the ones to run again before calling them regressions.

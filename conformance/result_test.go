@@ -111,6 +111,38 @@ func TestCompare(t *testing.T) {
 	}
 }
 
+// Against a newer inbox stack, a regression ours also fails on every
+// baseline (ours on the tree's own series) is the code base's; one a
+// baseline passes stays a regression, and so does one a baseline lacks.
+func TestAttributeToCodeBase(t *testing.T) {
+	ref, ours := loadAB(t)
+	suite := "pynfs41"
+	base := func(status string) *StackResult {
+		return &StackResult{KVer: "6.1", Stack: StackOurs, Suites: []SuiteResult{{Suite: suite, Tests: []Test{{Code: "REG1", Status: status}}}}}
+	}
+	v := Compare("inbox newer", ref, ours)
+	v.AttributeToCodeBase([]*StackResult{base(Fail)})
+	if got := codes(v.CodeBase); !reflect.DeepEqual(got, []string{"REG1"}) {
+		t.Errorf("code base = %v, want REG1", got)
+	}
+	if got := codes(v.Regressions); !reflect.DeepEqual(got, []string{"GONE1"}) {
+		t.Errorf("regressions = %v, want GONE1 (no baseline ran it)", got)
+	}
+	if !v.Failed() {
+		t.Error("GONE1 is still a regression")
+	}
+	v = Compare("inbox newer", ref, ours)
+	v.AttributeToCodeBase([]*StackResult{base(Fail), base(Pass)})
+	if len(v.CodeBase) != 0 || len(v.Regressions) != 2 {
+		t.Errorf("a baseline passes REG1: code base %v, regressions %v", codes(v.CodeBase), codes(v.Regressions))
+	}
+	v = Compare("inbox newer", ref, ours)
+	v.AttributeToCodeBase(nil)
+	if len(v.CodeBase) != 0 || len(v.Regressions) != 2 {
+		t.Errorf("no baselines: nothing moves: %v", codes(v.CodeBase))
+	}
+}
+
 func TestCompareCleanAndMissing(t *testing.T) {
 	ref, _ := loadAB(t)
 	if v := Compare("self", ref, ref); v.Failed() || len(v.Improvements) != 0 || len(v.Flaky) != 0 {

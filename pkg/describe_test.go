@@ -56,10 +56,11 @@ func TestNaming(t *testing.T) {
 			t.Errorf("%s/%s %s: %s, want %s", c.t.DistroID, c.format, c.t.KernelRelease, got, want)
 		}
 	}
-	if !deb.IsDistroKernel(tg("debian", "deb", nil, ""), "6.1.0-56-amd64") || !deb.IsDistroKernel(tg("ubuntu", "deb", nil, ""), "5.15.0-91-generic") {
+	if !deb.IsDistroKernel(tg("debian", "deb", nil, ""), "6.1.0-56-amd64") || !deb.IsDistroKernel(tg("ubuntu", "deb", nil, ""), "5.15.0-91-generic") ||
+		!deb.IsDistroKernel(tg("debian", "deb", nil, ""), "6.12.118+deb13-amd64") || !deb.IsDistroKernel(tg("debian", "deb", nil, ""), "6.12.9+bpo-cloud-amd64") {
 		t.Error("distro kernels not recognised")
 	}
-	if deb.IsDistroKernel(tg("debian", "deb", nil, ""), "6.6.7") || deb.IsDistroKernel(tg("rocky", "rpm", nil, ""), "6.1.0-56-amd64") {
+	if deb.IsDistroKernel(tg("debian", "deb", nil, ""), "6.6.7") || deb.IsDistroKernel(tg("debian", "deb", nil, ""), "6.12.0+custom") || deb.IsDistroKernel(tg("rocky", "rpm", nil, ""), "6.1.0-56-amd64") {
 		t.Error("custom kernel taken for a distro one")
 	}
 }

@@ -23,7 +23,10 @@ func PackageName(kver string) string {
 	return "nfsbundle-modules-" + nameBad.ReplaceAllString(strings.ToLower(kver), "-")
 }
 
-var distroKernel = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?-[0-9]+(\.[0-9]+)*-[a-z0-9-]+$`)
+// Debian before trixie and Ubuntu put an ABI number after the version
+// (6.1.0-56-amd64, 5.15.0-91-generic); trixie and backports put the release
+// there (6.12.118+deb13-amd64, 6.12.9+bpo-amd64).
+var distroKernel = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?(-[0-9]+(\.[0-9]+)*|\+deb[0-9]+|\+bpo)-[a-z0-9-]+$`)
 
 // IsDistroKernel says whether kver looks like a kernel from Debian's or
 // Ubuntu's own linux-image-<kver> packages (6.1.0-56-amd64, 5.15.0-91-generic)
