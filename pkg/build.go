@@ -156,7 +156,12 @@ func Describe(in Input) (*Package, error) {
 		relPaths, names = append(relPaths, rp), append(names, mod.Name)
 		m.Installed, m.Staged = append(m.Installed, dest), append(m.Staged, src)
 	}
-	depmodFile := fmt.Sprintf("/lib/depmod.d/%s-%s.conf", ProjectName, m.KVer)
+	// Beside the modules: below /usr too when the packager puts them there.
+	usr := ""
+	if strings.HasPrefix(modDir, "usr/") {
+		usr = "/usr"
+	}
+	depmodFile := fmt.Sprintf("%s/lib/depmod.d/%s-%s.conf", usr, ProjectName, m.KVer)
 	p.Files = append(p.Files, File{Dest: depmodFile, Body: depmodConf(m.KVer, modDir, relPaths), Mode: 0o644})
 	p.Description = description(m, names)
 	if m.CtlBinary != "" {

@@ -71,9 +71,9 @@ func depmodConf(kver, modDir string, relPaths []string) []byte {
 	fmt.Fprintf(&b, "# Installed by the %s package for kernel %s: prefer the nfsbundle NFS\n# stack over the kernel's own modules of the same name.\n", ProjectName, kver)
 	for _, rp := range relPaths {
 		name := modinfo.NameFromFile(rp)
-		// modDir is lib/modules/<kver>/...: depmod wants the part below the
-		// kernel's module directory.
-		dir := strings.TrimPrefix(modDir, "lib/modules/"+kver+"/")
+		// modDir is [usr/]lib/modules/<kver>/...: depmod wants the part
+		// below the kernel's module directory.
+		dir := strings.TrimPrefix(strings.TrimPrefix(modDir, "usr/"), "lib/modules/"+kver+"/")
 		if i := strings.LastIndexByte(rp, '/'); i >= 0 {
 			dir += "/" + rp[:i]
 		}

@@ -24,11 +24,14 @@ type Release struct {
 	// Archived releases have left Mirror (for archive.debian.org): their
 	// kernels are recognised, nothing is fetched for them.
 	Archived bool
+	// UsrOnly releases complete the /usr merge (DEP 17): packages ship
+	// below /usr only, and lintian rejects files under the aliased /lib.
+	UsrOnly bool
 }
 
 // Releases are the Debian releases we know, newest first.
 var Releases = []Release{
-	{Suite: "trixie", Number: "13", Series: "6.12"},
+	{Suite: "trixie", Number: "13", Series: "6.12", UsrOnly: true},
 	{Suite: "bookworm", Number: "12", Series: "6.1"},
 	{Suite: "bullseye", Number: "11", Series: "5.10"},
 	{Suite: "buster", Number: "10", Series: "4.19", Archived: true},
@@ -100,10 +103,8 @@ func ForKernel(cache, kver string) *Apt {
 // (6.1.0-0.deb11.N) belong to the suite they were built for (bullseye).
 // It returns "" for a release it cannot place.
 func SuiteFor(kver string) string {
-	for _, r := range Releases {
-		if strings.Contains(kver, "+deb"+r.Number) || strings.Contains(kver, ".deb"+r.Number) {
-			return r.Suite
-		}
+	if r := builtBy(kver); r != nil {
+		return r.Suite
 	}
 	for _, r := range Releases {
 		if strings.HasPrefix(kver, r.Series+".") {
@@ -111,6 +112,24 @@ func SuiteFor(kver string) string {
 		}
 	}
 	return ""
+}
+
+// builtBy is the release whose own kernel packages kver names (+deb13,
+// .deb12), nil for any other kernel.
+func builtBy(kver string) *Release {
+	for i, r := range Releases {
+		if strings.Contains(kver, "+deb"+r.Number) || strings.Contains(kver, ".deb"+r.Number) {
+			return &Releases[i]
+		}
+	}
+	return nil
+}
+
+// UsrOnlyKernel says whether kver is a kernel of a Debian release whose
+// packages ship below /usr only (trixie on: /usr/lib/modules).
+func UsrOnlyKernel(kver string) bool {
+	r := builtBy(kver)
+	return r != nil && r.UsrOnly
 }
 
 // HostSuite is the Debian suite of the running system ("" if not Debian).

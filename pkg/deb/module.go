@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/nfsbundle/nfsbundle/internal/debian"
 	"github.com/nfsbundle/nfsbundle/pkg"
 )
 
@@ -41,8 +42,13 @@ func IsDistroKernel(t pkg.Target, kver string) bool {
 }
 
 // ModuleDir is lib/modules/<kver>/updates/nfsbundle: Debian's depmod
-// searches updates/ first.
+// searches updates/ first. Kernels of releases that finished the /usr
+// merge (trixie) get usr/lib/modules, where their own modules are: dpkg
+// there must not see one file under two names.
 func (Packager) ModuleDir(t pkg.Target, kver string) string {
+	if debian.UsrOnlyKernel(kver) {
+		return "usr/" + pkg.KernelModuleDir(kver, "updates")
+	}
 	return pkg.KernelModuleDir(kver, "updates")
 }
 
