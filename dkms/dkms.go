@@ -73,7 +73,14 @@ type Module struct {
 func ModulesOf(m *finish.Manifest) []Module {
 	var mods []Module
 	for _, sm := range m.Modules {
-		mods = append(mods, Module{Name: sm.Name, RelPath: sm.RelPath})
+		// DKMS builds the .ko and compresses it as the kernel's own
+		// configuration says: the staged file's .xz or .zst is not the
+		// name of what make leaves behind.
+		rel := sm.RelPath
+		if i := strings.LastIndex(rel, ".ko."); i >= 0 {
+			rel = rel[:i+len(".ko")]
+		}
+		mods = append(mods, Module{Name: sm.Name, RelPath: rel})
 	}
 	return mods
 }

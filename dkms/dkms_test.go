@@ -6,6 +6,7 @@ package dkms
 import (
 	"bytes"
 	"context"
+	"github.com/nfsbundle/nfsbundle/finish"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -219,5 +220,16 @@ func TestSkipBuildProducts(t *testing.T) {
 	want := "/usr/src/x/Kbuild /usr/src/x/fs/nfs/Makefile /usr/src/x/net/sunrpc/Makefile /usr/src/x/net/sunrpc/clnt.c"
 	if strings.Join(got, " ") != want {
 		t.Errorf("collected %v\nwant %s", got, want)
+	}
+}
+
+// A build whose kernel compresses modules stages nfs.ko.xz; DKMS builds
+// nfs.ko and compresses it itself, so dkms.conf must name the .ko.
+func TestModulesOfCompressedStage(t *testing.T) {
+	m := &finish.Manifest{Modules: []finish.Module{
+		{Name: "nfs", RelPath: "fs/nfs/nfs.ko.xz"}, {Name: "sunrpc", RelPath: "net/sunrpc/sunrpc.ko"}}}
+	got := ModulesOf(m)
+	if got[0].RelPath != "fs/nfs/nfs.ko" || got[1].RelPath != "net/sunrpc/sunrpc.ko" {
+		t.Errorf("ModulesOf = %+v", got)
 	}
 }

@@ -108,6 +108,13 @@ func TestIntegrationDKMS(t *testing.T) {
 // with pkg's tests.
 func lintDeb(t *testing.T, deb string) {
 	t.Helper()
+	out, _ := exec.Command("lintian", "--no-cfg", "--allow-root", deb).CombinedOutput()
+	lintLines(t, lintAllow(t), string(out))
+}
+
+// lintAllow is the lintian allowlist shared with pkg's tests.
+func lintAllow(t *testing.T) map[string]bool {
+	t.Helper()
 	allow := map[string]bool{}
 	b, err := os.ReadFile("../pkg/testdata/lint-allowlist.txt")
 	if err != nil {
@@ -118,8 +125,13 @@ func lintDeb(t *testing.T, deb string) {
 			allow[f[1]] = true
 		}
 	}
-	out, _ := exec.Command("lintian", "--no-cfg", "--allow-root", deb).CombinedOutput()
-	for _, line := range strings.Split(string(out), "\n") {
+	return allow
+}
+
+// lintLines fails on lintian errors and on warnings outside allow.
+func lintLines(t *testing.T, allow map[string]bool, out string) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
 		f := strings.Fields(line)
 		if len(f) < 3 {
 			continue
@@ -135,7 +147,13 @@ func lintDeb(t *testing.T, deb string) {
 // every probe, and the package carried no probe results of its own.
 func probedOnTarget(t *testing.T, version, kver string) {
 	t.Helper()
-	log := filepath.Join("/var/lib/dkms", PackageName, version, kver, runtimeArch(t), "log", "make.log")
+	probedIn(t, "/", version, kver)
+}
+
+// probedIn is probedOnTarget for the system whose / is root on the host.
+func probedIn(t *testing.T, root, version, kver string) {
+	t.Helper()
+	log := filepath.Join(root, "var/lib/dkms", PackageName, version, kver, runtimeArch(t), "log", "make.log")
 	b, err := os.ReadFile(log)
 	if err != nil {
 		t.Fatalf("DKMS make.log: %v", err)
@@ -148,7 +166,7 @@ func probedOnTarget(t *testing.T, version, kver string) {
 	if !strings.Contains(string(b), want) || !strings.Contains(string(b), "kbuild:  ") {
 		t.Errorf("%s does not show the probes running on the target (want %q and a kbuild line):\n%s", log, want, run(t, "tail", "-n", "40", log))
 	}
-	if _, err := os.Stat(filepath.Join("/usr/src", PackageName+"-"+version, importer.CompatHeaderPath)); err == nil {
+	if _, err := os.Stat(filepath.Join(root, "usr/src", PackageName+"-"+version, importer.CompatHeaderPath)); err == nil {
 		t.Errorf("the package ships %s: the build host's probe results", importer.CompatHeaderPath)
 	}
 }
