@@ -69,6 +69,11 @@ func fetchSourceDeb(ctx context.Context, series, pin, cacheRoot string, apt *deb
 	if pin != "" {
 		if v, err := apt.VersionOf(ctx, pkg, pin); err == nil && v != "" {
 			spec = pkg + "=" + v
+		} else {
+			// The archive has moved on: what comes is the newest, and
+			// it is cached as that, never under the pin's name.
+			dir = filepath.Join(cacheRoot, "source-debs", pkg, "newest")
+			want = filepath.Join(dir, "root/usr/src", pkg+".tar.xz")
 		}
 	}
 	debs, err := apt.Download(ctx, tmp, spec)

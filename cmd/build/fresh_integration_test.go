@@ -126,7 +126,12 @@ func installDriver(t *testing.T, ctx context.Context, top, root string) {
 // inRoot runs the driver in the root with args and returns its exit
 // status and everything it printed.
 func inRoot(ctx context.Context, root string, args ...string) (int, string) {
-	a := append([]string{"--mount", "--propagation", "private", "--", "chroot", root, "/opt/nfsbundle/bin/nfsbundle-build"}, args...)
+	return inRootCmd(ctx, root, append([]string{"/opt/nfsbundle/bin/nfsbundle-build"}, args...)...)
+}
+
+// inRootCmd runs argv in the root, as root, with a plain environment.
+func inRootCmd(ctx context.Context, root string, argv ...string) (int, string) {
+	a := append([]string{"--mount", "--propagation", "private", "--", "chroot", root}, argv...)
 	cmd := exec.CommandContext(ctx, "unshare", a...)
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", paths.TopEnv + "=/opt/nfsbundle",
 		paths.CacheEnv + "=/var/cache/nfsbundle"}
@@ -141,4 +146,64 @@ func inRoot(ctx context.Context, root string, args ...string) (int, string) {
 		return -1, err.Error()
 	}
 	return 0, out.String()
+}
+
+// TestFreshMinimalRootBuild is the whole first run of the fresh machine:
+// a clone of this repository in a minimal bookworm root without kmod,
+// make or a compiler, `./build.sh bin` as root for bookworm's current 6.1
+// kernel. It must install what it needs (saying so), fetch the headers,
+// build and package. The root has no Go, so the clone carries the
+// drivers built from this checkout in bin/, as a source release does.
+// Minutes of apt and a full compile: ./build.sh test --full.
+func TestFreshMinimalRootBuild(t *testing.T) {
+	switch {
+	case os.Getenv("NFSBUNDLE_FULL") != "1":
+		t.Skip("installs a toolchain in a minimal root and compiles the stack there (minutes): runs under ./build.sh test --full")
+	case os.Geteuid() != 0:
+		t.Skip("debootstrap and chroot need root")
+	}
+	top := repoTop(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Minute)
+	defer cancel()
+	kver, err := debian.Private(paths.Cache(), "bookworm").Latest(ctx, "6.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := freshRootCopy(t, ctx, minimalRoot(t, ctx))
+	cloneInto(t, ctx, top, root)
+
+	start := time.Now()
+	code, out := inRootCmd(ctx, root, "/opt/nfsbundle/build.sh", "bin", "--kernel", kver)
+	t.Logf("bin --kernel %s in a minimal root: exit %d after %s", kver, code, cli.Seconds(time.Since(start)))
+	if code != cli.ExitOK {
+		t.Fatalf("bin in a minimal root failed:\n%s", out)
+	}
+	if !strings.Contains(out, "preflight: installing") || !strings.Contains(out, "kmod") {
+		t.Errorf("no install line naming kmod:\n%s", out)
+	}
+	debs, _ := filepath.Glob(filepath.Join(root, "opt/nfsbundle/dist", "*"+kver+"*.deb"))
+	if len(debs) == 0 {
+		t.Errorf("no package for %s in dist/:\n%s", kver, out)
+	}
+}
+
+// cloneInto clones the repository's HEAD to /opt/nfsbundle in the root
+// and puts the drivers built from this checkout in its bin/, newer than
+// its sources so build.sh runs them as they are.
+func cloneInto(t *testing.T, ctx context.Context, top, root string) {
+	opt := filepath.Join(root, "opt/nfsbundle")
+	if out, err := exec.CommandContext(ctx, "git", "clone", "--quiet", "--no-hardlinks", top, opt).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v\n%s", err, out)
+	}
+	for _, p := range []string{"build:nfsbundle-build", "nfsbundle-ctl:nfsbundle-ctl"} {
+		pkg, name, _ := strings.Cut(p, ":")
+		build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", filepath.Join(opt, "bin", name), "./cmd/"+pkg)
+		build.Dir, build.Env = top, append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+		}
+	}
+	if err := fileutil.CopyFile("/etc/resolv.conf", filepath.Join(root, "etc/resolv.conf"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

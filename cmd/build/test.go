@@ -29,7 +29,7 @@ import (
 )
 
 func init() {
-	var noInstall bool
+	var noInstall, full bool
 	var pkgs string
 	cmd := &cobra.Command{
 		Use:   "test",
@@ -38,18 +38,22 @@ func init() {
 packages listed in .ci/packages.d/*.txt), builds the stack for the default
 target with and without rpcrdma, then runs go vet and every Go test with
 NFSBUNDLE_INTEGRATION=1 so the real-tool tests run instead of skipping.
-The conformance test needs pynfs: NFSBUNDLE_PYNFS names a tree or .tar.gz.`,
+The conformance test needs pynfs: NFSBUNDLE_PYNFS names a tree or .tar.gz.
+--full adds what CI's time budget leaves out (NFSBUNDLE_FULL=1): the
+whole first build in a minimal root, the 6.12 conformance diff against
+trixie's inbox stack.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runTests(cmd.Context(), !noInstall, pkgs)
+			return runTests(cmd.Context(), !noInstall, full, pkgs)
 		},
 	}
 	cmd.Flags().BoolVar(&noInstall, "no-install", false, "do not apt-get install the test dependencies")
+	cmd.Flags().BoolVar(&full, "full", false, "also run the long tests CI leaves out")
 	cmd.Flags().StringVar(&pkgs, "pkg", "./...", "Go packages to test")
 	rootCmd.AddCommand(cmd)
 }
 
-func runTests(ctx context.Context, install bool, pkgs string) error {
+func runTests(ctx context.Context, install, full bool, pkgs string) error {
 	top, err := paths.Top()
 	if err != nil {
 		return err
@@ -68,6 +72,10 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 	// The real build of the full stack is the foundation's integration
 	// test; its manifests feed the package, signing and VM tests.
 	env := []string{"NFSBUNDLE_INTEGRATION=1", conformance.PynfsEnv + "=" + pynfs}
+	timeout := "50m"
+	if full {
+		env, timeout = append(env, "NFSBUNDLE_FULL=1"), "120m"
+	}
 	if environ.sourceDateEpoch == "" {
 		// The tests' packages get the commit's time, as the builds' do.
 		if epoch := pkg.DefaultSourceDateEpoch(ctx, top, ""); epoch != 0 {
@@ -111,7 +119,7 @@ func runTests(ctx context.Context, install bool, pkgs string) error {
 	}
 	start := time.Now()
 	// -p 1: integration tests share the staged build, dpkg and the CPU.
-	if err := goTool(ctx, top, env, "test", "-count=1", "-p", "1", "-timeout", "50m", pkgs); err != nil {
+	if err := goTool(ctx, top, env, "test", "-count=1", "-p", "1", "-timeout", timeout, pkgs); err != nil {
 		return &cli.ExitError{Code: 1, Err: fmt.Errorf("tests failed (%s)", cli.Seconds(time.Since(start)))}
 	}
 	logrus.Infof("test: all tests passed (%s)", cli.Seconds(time.Since(start)))

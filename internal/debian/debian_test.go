@@ -45,8 +45,15 @@ func TestSeries(t *testing.T) {
 	if a := ForSeries("/c", "4.19"); a != nil {
 		t.Errorf("an archived release's series got an apt configuration: %+v", a)
 	}
-	if a := ForSeries("/c", "6.12"); a != Host && a.Dir != "/c/apt/trixie" {
-		t.Errorf("ForSeries(6.12) = %+v", a)
+	// The host's own release too: its lists may be stale, the private
+	// ones are refreshed.
+	for series, suite := range map[string]string{"6.12": "trixie", "6.1": "bookworm"} {
+		if a := ForSeries("/c", series); a == nil || a.Dir != "/c/apt/"+suite {
+			t.Errorf("ForSeries(%s) = %+v, want the private lists of %s", series, a, suite)
+		}
+	}
+	if a := ForKernel("/c", "6.1.0-57-amd64"); a.Dir != "/c/apt/bookworm" {
+		t.Errorf("ForKernel(6.1.0-57-amd64) = %+v, want the private lists of bookworm", a)
 	}
 }
 

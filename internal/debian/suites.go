@@ -72,27 +72,26 @@ func SuiteOfSeries(series string) string {
 }
 
 // ForSeries is the apt configuration that fetches packages of the release
-// shipping kernel series (linux-source-<series>): the host's own when that
-// is the host's release, else a private one under cache; nil when no
-// release on Mirror ships series.
+// shipping kernel series (linux-source-<series>): a private one under
+// cache, even for the host's own release, because its lists are kept
+// fresh (MaxAge) and the host's may be months old (a fresh bookworm image
+// offered linux-source-6.1 6.1.172 while the archive had 6.1.192); nil
+// when no release on Mirror ships series.
 func ForSeries(cache, series string) *Apt {
 	suite := SuiteOfSeries(series)
-	switch {
-	case suite == "":
+	if suite == "" {
 		return nil
-	case suite == HostSuite():
-		return Host
 	}
 	return Private(cache, suite)
 }
 
 // ForKernel is the apt configuration that fetches the packages of a Debian
-// kernel release (its image, its headers): the host's own when the kernel
-// belongs to the host's release or to none this package knows, else a
-// private one of the kernel's suite under cache.
+// kernel release (its image, its headers): a private one of the kernel's
+// suite under cache (fresh lists, as ForSeries), or the host's own for a
+// kernel of no release this package knows.
 func ForKernel(cache, kver string) *Apt {
 	suite := SuiteFor(kver)
-	if suite == "" || suite == HostSuite() {
+	if suite == "" {
 		return Host
 	}
 	return Private(cache, suite)
