@@ -161,11 +161,20 @@ func copyCounting(r io.Reader, w io.Writer, n *atomic.Int64) {
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if strings.HasPrefix(strings.TrimSpace(line), "CC [M]") {
+		if moduleObjectLine(line) {
 			n.Add(1)
 		}
 		io.WriteString(w, line+"\n")
 	}
+}
+
+// moduleObjectLine says whether a kbuild output line compiles one of the
+// files CountObjects counts. The .module-common.o that 6.12's modfinal
+// compiles once per build is the kernel's, not the tree's: not counted,
+// so the count stays within the total on every kernel.
+func moduleObjectLine(line string) bool {
+	f := strings.Fields(line)
+	return len(f) == 3 && f[0] == "CC" && f[1] == "[M]" && filepath.Base(f[2]) != ".module-common.o"
 }
 
 // totalObjects is the progress total: what a clean build of src compiles
