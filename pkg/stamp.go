@@ -119,7 +119,7 @@ func StampPath(buildDir, format string) string {
 func BuildOnce(ctx context.Context, in Input, stamp string) (*Result, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("package: finding this driver's own file for the build stamp: %w (is /proc mounted?)", err)
 	}
 	key, err := InputKey(in, self)
 	if err != nil {

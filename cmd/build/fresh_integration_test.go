@@ -131,7 +131,10 @@ func inRoot(ctx context.Context, root string, args ...string) (int, string) {
 
 // inRootCmd runs argv in the root, as root, with a plain environment.
 func inRootCmd(ctx context.Context, root string, argv ...string) (int, string) {
-	a := append([]string{"--mount", "--propagation", "private", "--", "chroot", root}, argv...)
+	// A machine has /proc (the driver finds itself through
+	// /proc/self/exe): a private pid namespace mounts a fresh one there.
+	a := append([]string{"--mount", "--propagation", "private", "--pid", "--fork",
+		"--mount-proc=" + filepath.Join(root, "proc"), "--", "chroot", root}, argv...)
 	cmd := exec.CommandContext(ctx, "unshare", a...)
 	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", paths.TopEnv + "=/opt/nfsbundle",
 		paths.CacheEnv + "=/var/cache/nfsbundle"}
@@ -177,6 +180,11 @@ func TestFreshMinimalRootBuild(t *testing.T) {
 	t.Logf("bin --kernel %s in a minimal root: exit %d after %s", kver, code, cli.Seconds(time.Since(start)))
 	if code != cli.ExitOK {
 		t.Fatalf("bin in a minimal root failed:\n%s", out)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "preflight:") || strings.Contains(l, "compiled") {
+			t.Log(l)
+		}
 	}
 	if !strings.Contains(out, "preflight: installing") || !strings.Contains(out, "kmod") {
 		t.Errorf("no install line naming kmod:\n%s", out)

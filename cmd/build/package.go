@@ -80,7 +80,7 @@ func writeDKMS(ctx context.Context, top, version string, f packageFlags, m *fini
 	}
 	driver, err := os.Executable() // build.sh builds it static (CGO_ENABLED=0)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("dkms: finding this driver's own file to ship: %w (is /proc mounted?)", err)
 	}
 	return dkms.Build(ctx, dkms.Input{Top: top, Dist: f.dist, Version: version, Arch: tg.Arch, Tree: m.Src,
 		Modules: dkms.ModulesOf(m), TreeName: tr.Name, Range: tr.Range, Driver: driver, Legacy: m.Legacy,

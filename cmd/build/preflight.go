@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -50,6 +49,9 @@ func (b *build) preflight(ctx context.Context) (string, error) {
 		FetchDebian: b.f.source == "" && hostIsDebian(),
 		Staging:     true,
 	}
+	if plan.HostBuild {
+		plan.Libraries = hosttools.HeaderLibraries(t.Kernel.HeadersDir)
+	}
 	before := len(b.installed)
 	if err := b.ensureTools(ctx, plan); err != nil {
 		return "", err
@@ -65,7 +67,7 @@ func (b *build) preflight(ctx context.Context) (string, error) {
 // missing as root on Debian or Ubuntu unless --no-install says otherwise.
 func (b *build) ensureTools(ctx context.Context, plan hosttools.Plan) error {
 	pkgs, err := hosttools.Ensure(ctx, plan.Tools(), hosttools.Options{
-		Look: exec.LookPath, NoInstall: noInstallReason(b.f.noInstall), Log: filepath.Join(b.top, "build", "apt.log")})
+		Look: hosttools.Look, NoInstall: noInstallReason(b.f.noInstall), Log: filepath.Join(b.top, "build", "apt.log")})
 	b.installed = append(b.installed, pkgs...)
 	return err
 }

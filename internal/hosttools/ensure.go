@@ -16,7 +16,7 @@ import (
 
 // Options say how missing tools may be dealt with.
 type Options struct {
-	// Look finds a program the way the stages will: exec.LookPath.
+	// Look finds a tool the way the stages will: Look.
 	Look func(string) (string, error)
 	// NoInstall is the reason installing is not allowed ("--no-install",
 	// "not root", "not a Debian or Ubuntu host"); "" allows apt-get.

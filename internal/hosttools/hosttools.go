@@ -10,11 +10,13 @@
 // Only programs the stages really exec are listed: the RPM, deb and DKMS
 // packages are written in Go (nfpm) and modinfo is read in Go
 // (internal/modinfo), so neither rpmbuild, dpkg-deb nor modinfo is needed
-// for them.
+// for them. Shared libraries count as tools too where headers fetched
+// without their packages' dependencies need them (HeaderLibraries).
 package hosttools
 
 import (
 	"fmt"
+	"os/exec"
 	"regexp"
 	"sort"
 	"strings"
@@ -55,6 +57,9 @@ func DebianPackage(tool string) string {
 	if gccVersioned.MatchString(tool) {
 		return tool
 	}
+	if isLibrary(tool) {
+		return debianLibraries[tool]
+	}
 	return debianPackages[tool]
 }
 
@@ -78,6 +83,9 @@ type Plan struct {
 	// Staging: the tree is imported (tar, patch) and the modules staged
 	// (strip, depmod).
 	Staging bool
+	// Libraries are the shared libraries the target's headers' programs
+	// load when kbuild runs them on the host (HeaderLibraries).
+	Libraries []string
 }
 
 // Tools lists what the plan runs on the host, in the order of the stages.
@@ -99,9 +107,12 @@ func (p Plan) Tools() []Tool {
 		if p.Compiler != "" {
 			add("compat and kbuild", p.Compiler)
 		}
+		add("the kernel headers' programs (modpost, objtool, sign-file)", p.Libraries...)
 	}
 	if p.Staging {
-		add("import", "tar", "patch")
+		// The kernel source comes as .tar.xz (Debian's linux-source,
+		// kernel.org): tar runs xz to unpack it.
+		add("import", "tar", "xz", "patch")
 		add("finish", "strip", "depmod")
 		if p.Compress != "" {
 			add("finish (module compression)", p.Compress)
@@ -110,8 +121,20 @@ func (p Plan) Tools() []Tool {
 	return out
 }
 
-// Missing returns the tools look cannot find; look is exec.LookPath, which
-// is how the stages find them too.
+// Look finds a tool as the stages will: a program on PATH (exec.LookPath),
+// a shared library in the loader's directories.
+func Look(name string) (string, error) {
+	if isLibrary(name) {
+		if LibraryPresent("/", name) {
+			return name, nil
+		}
+		return "", fmt.Errorf("%s: no such library", name)
+	}
+	return exec.LookPath(name)
+}
+
+// Missing returns the tools look cannot find; look is Look, which is how
+// the stages find them too.
 func Missing(tools []Tool, look func(string) (string, error)) []Tool {
 	var out []Tool
 	seen := map[string]bool{}

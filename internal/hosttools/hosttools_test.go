@@ -43,10 +43,10 @@ func TestPlanTools(t *testing.T) {
 		plan Plan
 		want []string
 	}{
-		{hostPlan, []string{"make", "gcc-12", "tar", "patch", "strip", "depmod", "xz"}},
-		{Plan{HostBuild: true, Staging: true, FetchDebian: true}, []string{"apt-get", "dpkg-deb", "make", "tar", "patch", "strip", "depmod"}},
+		{hostPlan, []string{"make", "gcc-12", "tar", "xz", "patch", "strip", "depmod", "xz"}},
+		{Plan{HostBuild: true, Staging: true, FetchDebian: true}, []string{"apt-get", "dpkg-deb", "make", "tar", "xz", "patch", "strip", "depmod"}},
 		// In a build root, make and the compiler are the root's.
-		{Plan{Staging: true, Compress: "zstd"}, []string{"tar", "patch", "strip", "depmod", "zstd"}},
+		{Plan{Staging: true, Compress: "zstd"}, []string{"tar", "xz", "patch", "strip", "depmod", "zstd"}},
 		{Plan{NewRoot: true}, []string{"debootstrap", "unshare"}},
 	} {
 		if got := names(c.plan.Tools()); !slices.Equal(got, c.want) {
